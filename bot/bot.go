@@ -1,0 +1,178 @@
+// Package bot is the Slack surface of reverse-mentor: the Socket Mode loop, routing of
+// slash commands, interactions and events, modals, the App Home, Block Kit rendering and
+// the Japanese and English message catalogs. It acknowledges every envelope first and
+// does the work after, on a bounded pool, so the loop never blocks.
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+
+	"github.com/reverse-mentor/reverse-mentor/mentoring"
+)
+
+// Programme is what the bot needs of the domain.
+type Programme interface {
+	CheckProfile(userID string, p mentoring.Profile) (mentoring.Profile, mentoring.FieldErrors)
+	DraftProfile(ctx context.Context, person mentoring.Person) (mentoring.Profile, bool, error)
+	Join(ctx context.Context, person mentoring.Person, p mentoring.Profile) (mentoring.JoinResult, error)
+	Participant(ctx context.Context, userID string) (mentoring.Participant, error)
+	Language(ctx context.Context, userID, locale string) (mentoring.Lang, error)
+	SetLanguage(ctx context.Context, userID string, lang mentoring.Lang) error
+	Counts(ctx context.Context) (mentoring.Counts, error)
+	Catalogue() mentoring.Catalogue
+	Departments() []string
+	DefaultLanguage() mentoring.Lang
+}
+
+// EventLog remembers which Events API events were handled, so that Slack's retries of
+// one event (same event_id, new envelope) are handled once.
+type EventLog interface {
+	MarkEventSeen(ctx context.Context, eventID string, at time.Time) (first bool, err error)
+}
+
+// Options configure a Bot.
+type Options struct {
+	AppToken, BotToken string
+	APIURL             string // Web API base URL ending in "/"; empty for Slack's
+	Admins             []string
+	Workers            int // handler goroutines; default 16
+	QueueSize          int // pending handler jobs before the bot answers "busy"; default 1024
+	Clock              mentoring.Clock
+	Logger             *slog.Logger
+	HTTPClient         *http.Client // for the Web API and response_url; default with a 30 s timeout
+	PingInterval       time.Duration
+}
+
+// Bot serves one Slack workspace over Socket Mode.
+type Bot struct {
+	api     *slack.Client
+	sm      *socketmode.Client
+	prog    Programme
+	events  EventLog
+	cat     *Catalog
+	clock   mentoring.Clock
+	log     *slog.Logger
+	http    *http.Client
+	admins  []string
+	pool    *pool
+	users   *directory
+	ready   chan struct{}
+	onReady sync.Once
+}
+
+// New returns a Bot; Run connects it.
+func New(prog Programme, events EventLog, opts Options) (*Bot, error) {
+	if opts.AppToken == "" || opts.BotToken == "" {
+		return nil, errors.New("bot: app and bot tokens are required")
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = 16
+	}
+	if opts.QueueSize <= 0 {
+		opts.QueueSize = 1024
+	}
+	if opts.Clock == nil {
+		opts.Clock = mentoring.WallClock{}
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	cat, err := NewCatalog(prog.DefaultLanguage())
+	if err != nil {
+		return nil, err
+	}
+	apiOpts := []slack.Option{slack.OptionAppLevelToken(opts.AppToken), slack.OptionHTTPClient(opts.HTTPClient)}
+	if opts.APIURL != "" {
+		apiOpts = append(apiOpts, slack.OptionAPIURL(opts.APIURL))
+	}
+	api := slack.New(opts.BotToken, apiOpts...)
+	smOpts := []socketmode.Option{socketmode.OptionLog(slogPrinter{opts.Logger})}
+	if opts.PingInterval > 0 {
+		smOpts = append(smOpts, socketmode.OptionPingInterval(opts.PingInterval))
+	}
+	b := &Bot{
+		api:    api,
+		sm:     socketmode.New(api, smOpts...),
+		prog:   prog,
+		events: events,
+		cat:    cat,
+		clock:  opts.Clock,
+		log:    opts.Logger,
+		http:   opts.HTTPClient,
+		admins: slices.Clone(opts.Admins),
+		ready:  make(chan struct{}),
+	}
+	b.pool = newPool(opts.Workers, opts.QueueSize, b.log)
+	b.users = newDirectory(api, opts.Clock, time.Hour)
+	return b, nil
+}
+
+// API returns the bot's Web API client, for other adapters (the outbox sender) to share.
+func (b *Bot) API() *slack.Client { return b.api }
+
+// Ready is closed once the first Socket Mode connection is up.
+func (b *Bot) Ready() <-chan struct{} { return b.ready }
+
+// Check calls auth.test, so a bad token stops the program at start, not at first use.
+func (b *Bot) Check(ctx context.Context) (*slack.AuthTestResponse, error) {
+	res, err := b.api.AuthTestContext(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("slack auth.test: %w", err)
+	}
+	return res, nil
+}
+
+// Run serves until ctx ends, then waits for in-flight handlers (up to drain) and returns.
+// It returns early with an error when Slack refuses the tokens.
+func (b *Bot) Run(ctx context.Context, drain time.Duration) error {
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	b.pool.start(runCtx)
+	smErr := make(chan error, 1)
+	go func() { smErr <- b.sm.RunContext(runCtx) }()
+	var err error
+loop:
+	for {
+		select {
+		case <-ctx.Done():
+			break loop
+		case err = <-smErr:
+			if errors.Is(err, context.Canceled) {
+				err = nil
+			} else {
+				err = fmt.Errorf("socket mode: %w", err)
+			}
+			break loop
+		case evt := <-b.sm.Events:
+			b.dispatch(runCtx, evt)
+		}
+	}
+	cancel()
+	b.pool.stop(drain)
+	return err
+}
+
+// slogPrinter adapts slog to slack-go's logger interface, at debug level.
+type slogPrinter struct{ log *slog.Logger }
+
+// Output implements slack-go's logger.
+func (p slogPrinter) Output(_ int, s string) error {
+	p.log.Debug("slack-go", "msg", s)
+	return nil
+}
+
+// isAdmin reports whether the user is an HR admin. Every admin action calls it.
+func (b *Bot) isAdmin(userID string) bool { return slices.Contains(b.admins, userID) }

@@ -1,0 +1,36 @@
+package bot
+
+import (
+	"github.com/slack-go/slack"
+
+	"github.com/reverse-mentor/reverse-mentor/mentoring"
+)
+
+// renderHelp lists what people can type; admins see their commands too.
+func renderHelp(cat *Catalog, lang mentoring.Lang, admin bool) []slack.Block {
+	blocks := []slack.Block{
+		section(cat.T(lang, "help_intro", nil)),
+		section(cat.T(lang, "help_commands", nil)),
+	}
+	if admin {
+		blocks = append(blocks, section(cat.T(lang, "help_admin_commands", nil)))
+	}
+	blocks = append(blocks, contextText(cat.T(lang, "help_footer", nil)))
+	return blocks
+}
+
+// renderAdminHelp shows HR admins the programme's head counts and their commands.
+func renderAdminHelp(cat *Catalog, lang mentoring.Lang, c mentoring.Counts) []slack.Block {
+	return []slack.Block{
+		header(cat.T(lang, "admin_title", nil)),
+		section(cat.T(lang, "admin_counts", countsData(c))),
+		section(cat.T(lang, "help_admin_commands", nil)),
+	}
+}
+
+func countsData(c mentoring.Counts) map[string]any {
+	return map[string]any{
+		"Joined": c.Joined(), "Active": c.Active, "Paused": c.Paused, "Left": c.Left,
+		"Mentors": c.Mentors, "Mentees": c.Mentees,
+	}
+}

@@ -1,0 +1,100 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/reverse-mentor/reverse-mentor/mentoring"
+)
+
+// homeData is what the App Home shows one person.
+type homeData struct {
+	Lang        mentoring.Lang
+	Participant *mentoring.Participant // nil for someone who has not joined
+	Admin       bool
+	Counts      mentoring.Counts // for admins
+	Now         time.Time
+}
+
+// publishHome renders and publishes the App Home for the user.
+func (b *Bot) publishHome(ctx context.Context, userID string) {
+	lang := b.langOf(ctx, userID)
+	d := homeData{Lang: lang, Admin: b.isAdmin(userID), Now: b.clock.Now()}
+	p, err := b.prog.Participant(ctx, userID)
+	switch {
+	case err == nil:
+		d.Participant = &p
+	case mentoring.ErrorCode(err) != mentoring.ENOTJOINED:
+		b.log.Error("home: participant", "user", userID, "err", err)
+	}
+	if d.Admin {
+		if d.Counts, err = b.prog.Counts(ctx); err != nil {
+			b.log.Error("home: counts", "err", err)
+		}
+	}
+	view := renderHome(b.cat, d, b.prog.Catalogue())
+	if _, err := b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: userID, View: view}); err != nil {
+		var rl *slack.RateLimitedError
+		if errors.As(err, &rl) {
+			b.log.Warn("views.publish rate limited", "retry_after", rl.RetryAfter)
+			return
+		}
+		b.log.Error("views.publish", "user", userID, "err", redact(err.Error()))
+	}
+}
+
+// renderHome renders the App Home: the programme's purpose, the person's status and
+// buttons, the guidelines, and for HR admins the programme's figures.
+func renderHome(cat *Catalog, d homeData, catalogue mentoring.Catalogue) slack.HomeTabViewRequest {
+	l := d.Lang
+	blocks := []slack.Block{
+		header(cat.T(l, "home_title", nil)),
+		section(cat.T(l, "home_purpose", nil)),
+		slack.NewDividerBlock(),
+	}
+	if d.Participant == nil {
+		blocks = append(blocks,
+			section(cat.T(l, "home_invite", nil)),
+			slack.NewActionBlock("actions_home",
+				button(actionOpenJoin, cat.T(l, "button_join", nil), "", slack.StylePrimary),
+				button(actionHelp, cat.T(l, "button_help", nil), "", ""),
+			),
+		)
+	} else {
+		p := *d.Participant
+		blocks = append(blocks,
+			section(statusLine(cat, l, p, d.Now)),
+			section(profileSummary(cat, l, p.Profile, catalogue)),
+			section(cat.T(l, "status_pair_none", nil)),
+			slack.NewActionBlock("actions_home",
+				button(actionOpenJoin, cat.T(l, "button_edit", nil), "", slack.StylePrimary),
+				button(actionHelp, cat.T(l, "button_help", nil), "", ""),
+			),
+		)
+	}
+	other := mentoring.LangEN
+	if l == mentoring.LangEN {
+		other = mentoring.LangJA
+	}
+	blocks = append(blocks,
+		slack.NewDividerBlock(),
+		section(cat.T(l, "guidelines_title", nil)+"\n"+cat.T(l, "guidelines_body", nil)),
+		slack.NewActionBlock("actions_lang", button(actionSetLang, cat.T(l, "button_lang_"+string(other), nil), string(other), "")),
+	)
+	if d.Admin {
+		blocks = append(blocks,
+			slack.NewDividerBlock(),
+			header(cat.T(l, "admin_title", nil)),
+			section(cat.T(l, "admin_counts", countsData(d.Counts))),
+			contextText(cat.T(l, "help_admin_commands", nil)),
+		)
+	}
+	return slack.HomeTabViewRequest{
+		Type:   slack.VTHomeTab,
+		Blocks: slack.Blocks{BlockSet: capBlocks(blocks, maxSurfaceBlocks, "…")},
+	}
+}
+

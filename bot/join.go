@@ -1,0 +1,140 @@
+package bot
+
+import (
+	"context"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/reverse-mentor/reverse-mentor/mentoring"
+)
+
+// openJoin opens the opt-in modal, prefilled for someone editing their profile. The
+// trigger lives 3 seconds, so this runs first in its job and does only one read before
+// views.open. When the trigger has expired, the person gets a button that opens it anew.
+func (b *Bot) openJoin(ctx context.Context, userID, triggerID, responseURL string) {
+	person, err := b.users.lookup(ctx, userID)
+	if err != nil {
+		b.log.Warn("users.info", "user", userID, "err", redact(err.Error()))
+	}
+	lang, err := b.prog.Language(ctx, userID, person.Locale)
+	if err != nil {
+		b.log.Error("language", "user", userID, "err", err)
+	}
+	draft, editing, err := b.prog.DraftProfile(ctx, person)
+	if err != nil {
+		b.tellError(ctx, userID, responseURL, lang, err)
+		return
+	}
+	view := renderJoinModal(b.cat, joinForm{
+		Lang: lang, Draft: draft, Editing: editing,
+		Catalogue: b.prog.Catalogue(), Departments: b.prog.Departments(),
+	})
+	if _, err := b.api.OpenViewContext(ctx, triggerID, view); err != nil {
+		b.log.Warn("views.open", "user", userID, "err", redact(err.Error()))
+		text := b.cat.T(lang, "join_open_failed", nil)
+		b.reply(ctx, userID, responseURL, text, []slack.Block{
+			section(text),
+			slack.NewActionBlock("actions_join_retry", button(actionOpenJoin, b.cat.T(lang, "button_join", nil), "", slack.StylePrimary)),
+		})
+	}
+}
+
+// saveJoin stores a checked profile and confirms by DM. When saving fails the person gets
+// their answers back in the apology, so nothing they typed is lost.
+func (b *Bot) saveJoin(ctx context.Context, userID string, lang mentoring.Lang, profile mentoring.Profile) {
+	person, err := b.users.lookup(ctx, userID)
+	if err != nil {
+		b.log.Warn("users.info", "user", userID, "err", redact(err.Error()))
+	}
+	res, err := b.prog.Join(ctx, person, profile)
+	if err != nil {
+		b.log.Error("join", "user", userID, "err", err)
+		text := b.cat.T(lang, "join_save_failed", nil)
+		b.dm(ctx, userID, text, []slack.Block{
+			section(text),
+			section(profileSummary(b.cat, lang, profile, b.prog.Catalogue())),
+			slack.NewActionBlock("actions_join_retry", button(actionOpenJoin, b.cat.T(lang, "button_join", nil), "", slack.StylePrimary)),
+		})
+		return
+	}
+	b.log.Info("joined", "user", userID, "role", res.Participant.Role, "created", res.Created)
+	blocks := renderJoined(b.cat, lang, res, b.prog.Catalogue())
+	b.dm(ctx, userID, b.cat.T(lang, joinedKey(res), nil), blocks)
+	b.publishHome(ctx, userID)
+}
+
+func joinedKey(res mentoring.JoinResult) string {
+	if !res.Created {
+		return "joined_updated"
+	}
+	if res.Participant.Role == mentoring.RoleMentor {
+		return "joined_mentor"
+	}
+	return "joined_mentee"
+}
+
+// renderJoined is the DM that confirms an opt-in or an edit.
+func renderJoined(cat *Catalog, lang mentoring.Lang, res mentoring.JoinResult, catalogue mentoring.Catalogue) []slack.Block {
+	name := res.Participant.DisplayName
+	blocks := []slack.Block{
+		section(cat.T(lang, joinedKey(res), map[string]any{"Name": name})),
+		section(profileSummary(cat, lang, res.Participant.Profile, catalogue)),
+	}
+	if res.Created {
+		blocks = append(blocks, section(cat.T(lang, "joined_next", nil)))
+	}
+	blocks = append(blocks, contextText(cat.T(lang, "joined_footer", nil)))
+	return blocks
+}
+
+// profileSummary renders a profile as mrkdwn lines.
+func profileSummary(cat *Catalog, lang mentoring.Lang, p mentoring.Profile, catalogue mentoring.Catalogue) string {
+	var topics []string
+	for _, id := range p.Topics {
+		if t, ok := catalogue.Topic(id); ok {
+			topics = append(topics, t.Label(lang))
+		}
+	}
+	if p.FreeTopics != "" {
+		topics = append(topics, truncate(p.FreeTopics, 300))
+	}
+	var langs []string
+	for _, l := range p.Languages {
+		langs = append(langs, cat.T(lang, "lang_name_"+string(l), nil))
+	}
+	manager := cat.T(lang, "profile_none", nil)
+	if p.ManagerID != "" {
+		manager = "<@" + p.ManagerID + ">"
+	}
+	data := map[string]any{
+		"Role":       cat.T(lang, "role_name_"+roleKey(p.Role), nil),
+		"Department": escapeMrkdwn(p.Department),
+		"Manager":    manager,
+		"Topics":     escapeMrkdwn(strings.Join(topics, cat.T(lang, "list_separator", nil))),
+		"Languages":  strings.Join(langs, cat.T(lang, "list_separator", nil)),
+		"Cadence":    cat.T(lang, "cadence_"+cadenceKey(p.Cadence), nil),
+		"Capacity":   p.Capacity,
+		"Mentor":     p.Role == mentoring.RoleMentor,
+	}
+	return cat.T(lang, "profile_summary", data)
+}
+
+func roleKey(r mentoring.Role) string {
+	if r.Valid() {
+		return string(r)
+	}
+	return "unknown"
+}
+
+func cadenceKey(c mentoring.Cadence) string {
+	if c.Valid() {
+		return string(c)
+	}
+	return string(mentoring.CadenceBiweekly)
+}
+
+// escapeMrkdwn makes user text safe inside mrkdwn: no mentions, links or broadcasts.
+func escapeMrkdwn(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}

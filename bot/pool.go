@@ -1,0 +1,95 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"sync"
+	"time"
+)
+
+// job is one unit of slow work after an acknowledgement. onPanic, when set, tells the
+// person concerned that something went wrong.
+type job struct {
+	name    string
+	run     func(ctx context.Context)
+	onPanic func(ctx context.Context)
+}
+
+// pool runs jobs on a fixed number of goroutines from a bounded queue. Submitting never
+// blocks: a full queue is refused, so the Socket Mode loop stays responsive.
+type pool struct {
+	workers int
+	queue   chan job
+	log     *slog.Logger
+	wg      sync.WaitGroup
+	ctx     context.Context
+	mu      sync.Mutex
+	closed  bool
+}
+
+func newPool(workers, size int, log *slog.Logger) *pool {
+	return &pool{workers: workers, queue: make(chan job, size), log: log}
+}
+
+func (p *pool) start(ctx context.Context) {
+	p.ctx = context.WithoutCancel(ctx)
+	for range p.workers {
+		p.wg.Go(func() {
+			for j := range p.queue {
+				p.runJob(j)
+			}
+		})
+	}
+}
+
+// submit queues j and reports false when the queue is full or closed.
+func (p *pool) submit(j job) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return false
+	}
+	select {
+	case p.queue <- j:
+		return true
+	default:
+		return false
+	}
+}
+
+// runJob runs j with a deadline and recovers a panic, so one bad handler never stops the bot.
+func (p *pool) runJob(j job) {
+	ctx, cancel := context.WithTimeout(p.ctx, time.Minute)
+	defer cancel()
+	defer func() {
+		if r := recover(); r != nil {
+			p.log.Error("handler panicked", "job", j.name, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			if j.onPanic != nil {
+				func() {
+					defer func() { _ = recover() }()
+					j.onPanic(ctx)
+				}()
+			}
+		}
+	}()
+	j.run(ctx)
+}
+
+// stop refuses new jobs and waits up to drain for queued and running ones.
+func (p *pool) stop(drain time.Duration) {
+	p.mu.Lock()
+	if !p.closed {
+		p.closed = true
+		close(p.queue)
+	}
+	p.mu.Unlock()
+	done := make(chan struct{})
+	go func() { p.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(drain):
+		p.log.Warn("handlers still running at shutdown", "waited", drain)
+	}
+}

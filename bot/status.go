@@ -1,0 +1,37 @@
+package bot
+
+import (
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/reverse-mentor/reverse-mentor/mentoring"
+)
+
+// renderStatus shows a participant where they stand.
+func renderStatus(cat *Catalog, lang mentoring.Lang, p mentoring.Participant, catalogue mentoring.Catalogue, now time.Time) []slack.Block {
+	return []slack.Block{
+		header(cat.T(lang, "status_title", nil)),
+		section(statusLine(cat, lang, p, now)),
+		section(profileSummary(cat, lang, p.Profile, catalogue)),
+		section(cat.T(lang, "status_pair_none", nil)),
+		slack.NewActionBlock("actions_status",
+			button(actionOpenJoin, cat.T(lang, "button_edit", nil), "", ""),
+		),
+	}
+}
+
+// statusLine says whether the participant is active, paused (until when) or has left.
+func statusLine(cat *Catalog, lang mentoring.Lang, p mentoring.Participant, now time.Time) string {
+	switch {
+	case p.Status == mentoring.StatusPaused && !p.Active(now):
+		until := p.PausedUntil
+		if loc, err := time.LoadLocation(p.TZ); err == nil && p.TZ != "" {
+			until = until.In(loc)
+		}
+		return cat.T(lang, "status_paused", map[string]any{"Until": until.Format("2006-01-02")})
+	case p.Status == mentoring.StatusLeft:
+		return cat.T(lang, "status_left", nil)
+	}
+	return cat.T(lang, "status_active", map[string]any{"Since": p.JoinedAt.Format("2006-01-02")})
+}
