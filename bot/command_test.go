@@ -16,7 +16,7 @@ func TestParseCommand_RecognisesEveryForm(t *testing.T) {
 		{"   ", "", nil},
 		{"help", "help", nil},
 		{"HELP", "help", nil},
-		{"ｊｏｉｎ", "join", nil},               // full-width letters
+		{"ｊｏｉｎ", "join", nil},                 // full-width letters
 		{"\u3000status\u3000", "status", nil}, // ideographic spaces
 		{"参加", "join", nil},
 		{"lang en", "lang", []string{"en"}},

@@ -97,4 +97,3 @@ func renderHome(cat *Catalog, d homeData, catalogue mentoring.Catalogue) slack.H
 		Blocks: slack.Blocks{BlockSet: capBlocks(blocks, maxSurfaceBlocks, "…")},
 	}
 }
-

@@ -36,7 +36,7 @@ func (b *Bot) handleCommand(ctx context.Context, sc slack.SlashCommand) {
 	case c.name == "admin":
 		b.commandAdmin(ctx, sc, lang, c.args)
 	default:
-		text := b.cat.T(lang, "command_unknown", map[string]any{"Text": truncate(c.raw, 60)})
+		text := b.cat.T(lang, "command_unknown", map[string]any{"Text": escapeMrkdwn(truncate(c.raw, 60))})
 		b.respond(ctx, sc.ResponseURL, text, append([]slack.Block{section(text)}, renderHelp(b.cat, lang, admin)...))
 	}
 }
@@ -95,7 +95,7 @@ func (b *Bot) commandAdmin(ctx context.Context, sc slack.SlashCommand, lang ment
 	}
 	blocks := renderAdminHelp(b.cat, lang, counts)
 	if len(args) > 0 {
-		blocks = append([]slack.Block{section(b.cat.T(lang, "admin_unknown", map[string]any{"Text": truncate(args[0], 40)}))}, blocks...)
+		blocks = append([]slack.Block{section(b.cat.T(lang, "admin_unknown", map[string]any{"Text": escapeMrkdwn(truncate(args[0], 40))}))}, blocks...)
 	}
 	b.respond(ctx, sc.ResponseURL, b.cat.T(lang, "admin_title", nil), blocks)
 }

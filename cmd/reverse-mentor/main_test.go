@@ -1,0 +1,172 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/reverse-mentor/reverse-mentor/slackfake"
+)
+
+// clearEnv unsets every variable the configuration reads, so the host's environment
+// cannot leak into a test.
+func clearEnv(t *testing.T) {
+	t.Helper()
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(name, EnvPrefix) || name == "SLACK_APP_TOKEN" || name == "SLACK_BOT_TOKEN" {
+			t.Setenv(name, "")
+			os.Unsetenv(name)
+		}
+	}
+}
+
+func runCmd(t *testing.T, ctx context.Context, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(ctx, args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestRun_WithoutTokensExitsNamingTheMissingKeys(t *testing.T) {
+	clearEnv(t)
+	t.Chdir(t.TempDir())
+	code, _, stderr := runCmd(t, context.Background(), "run")
+	if code == 0 {
+		t.Fatal("run without tokens should fail")
+	}
+	for _, want := range []string{"slack.app_token", "slack.bot_token", "SLACK_APP_TOKEN", "program.hr_channel"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr does not name %s:\n%s", want, stderr)
+		}
+	}
+}
+
+func TestRun_MissingExplicitConfigFileIsAnError(t *testing.T) {
+	clearEnv(t)
+	code, _, stderr := runCmd(t, context.Background(), "run", "--config", filepath.Join(t.TempDir(), "nope.yaml"))
+	if code == 0 || !strings.Contains(stderr, "nope.yaml") {
+		t.Fatalf("code %d, stderr %q", code, stderr)
+	}
+}
+
+func TestRun_RejectsABadTokenAtStart(t *testing.T) {
+	clearEnv(t)
+	fake, err := slackfake.New(slackfake.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	dir := t.TempDir()
+	t.Setenv("SLACK_APP_TOKEN", fake.AppToken())
+	t.Setenv("SLACK_BOT_TOKEN", "xoxb-not-the-right-one")
+	t.Setenv("REVERSE_MENTOR_SLACK_API_URL", fake.APIURL())
+	t.Setenv("REVERSE_MENTOR_PROGRAM_HR_CHANNEL", "CHR000001")
+	t.Setenv("REVERSE_MENTOR_DATABASE_PATH", filepath.Join(dir, "rm.db"))
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	code, _, stderr := runCmd(t, ctx, "run")
+	if code != exitFailed || !strings.Contains(stderr, "invalid_auth") {
+		t.Fatalf("code %d, stderr %q", code, stderr)
+	}
+	if strings.Contains(stderr, "xoxb-not-the-right-one") {
+		t.Fatal("the token leaked into the log")
+	}
+}
+
+func TestRun_ServesAndStopsWithinFiveSeconds(t *testing.T) {
+	clearEnv(t)
+	fake, err := slackfake.New(slackfake.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	dir := t.TempDir()
+	t.Setenv("SLACK_APP_TOKEN", fake.AppToken())
+	t.Setenv("SLACK_BOT_TOKEN", fake.BotToken())
+	t.Setenv("REVERSE_MENTOR_SLACK_API_URL", fake.APIURL())
+	t.Setenv("REVERSE_MENTOR_PROGRAM_HR_CHANNEL", "CHR000001")
+	t.Setenv("REVERSE_MENTOR_PROGRAM_ADMINS", "UADMIN001")
+	t.Setenv("REVERSE_MENTOR_DATABASE_PATH", filepath.Join(dir, "rm.db"))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	type result struct {
+		code           int
+		stdout, stderr string
+	}
+	done := make(chan result, 1)
+	go func() {
+		var out, errOut bytes.Buffer
+		code := run(ctx, []string{"run"}, &out, &errOut)
+		done <- result{code, out.String(), errOut.String()}
+	}()
+	wctx, wcancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer wcancel()
+	if err := fake.WaitConnected(wctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	p := fake.AddUser(slackfake.User{ID: "UPERSON01", Name: "p", Locale: "en-US", TZ: "Europe/London"})
+	if _, err := p.Command(wctx, "help"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.WaitSeen(wctx, func(s slackfake.Seen) bool { return strings.Contains(s.Text, "/reverse-mentor join") }); err != nil {
+		t.Fatal(err)
+	}
+	stopAt := time.Now()
+	cancel()
+	select {
+	case r := <-done:
+		if r.code != 0 {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+		if took := time.Since(stopAt); took > 5*time.Second {
+			t.Fatalf("stop took %v", took)
+		}
+		if strings.Contains(r.stderr, fake.BotToken()) || strings.Contains(r.stderr, fake.AppToken()) {
+			t.Fatal("a token was logged")
+		}
+	case <-time.After(6 * time.Second):
+		t.Fatal("run did not stop within 5 s of the signal")
+	}
+	info, err := os.Stat(filepath.Join(dir, "rm.db"))
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("database file mode: %v %v", info.Mode(), err)
+	}
+}
+
+func TestVersionAndUnknownCommand(t *testing.T) {
+	code, out, _ := runCmd(t, context.Background(), "version")
+	if code != 0 || !strings.HasPrefix(out, "reverse-mentor") {
+		t.Fatalf("version: %d %q", code, out)
+	}
+	code, _, stderr := runCmd(t, context.Background(), "frobnicate")
+	if code != exitUsage || !strings.Contains(stderr, "unknown command") {
+		t.Fatalf("unknown: %d %q", code, stderr)
+	}
+}
+
+func TestDemo_PlaysOptInsAndPrintsTheTranscript(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	start := time.Now()
+	code, out, stderr := runCmd(t, ctx, "demo", "--people", "30", "--seed", "3", "--out", dir)
+	if code != 0 {
+		t.Fatalf("demo exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"joined", "/reverse-mentor", "ようこそ", "Welcome aboard", "ご自身は上司に選べません", "HR admin"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("transcript lacks %q", want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "transcript.txt")); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("demo of 30 people took %v", time.Since(start))
+	_ = fmt.Sprint()
+}
