@@ -88,7 +88,12 @@ func New(prog Programme, events EventLog, opts Options) (*Bot, error) {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	if opts.HTTPClient == nil {
-		opts.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+		// Keep connections to Slack open for every worker: the default of two idle
+		// connections per host makes a busy pool dial again for most calls.
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.MaxIdleConns = 4 * opts.Workers
+		tr.MaxIdleConnsPerHost = 2 * opts.Workers
+		opts.HTTPClient = &http.Client{Timeout: 30 * time.Second, Transport: tr}
 	}
 	cat, err := NewCatalog(prog.DefaultLanguage())
 	if err != nil {

@@ -23,6 +23,9 @@ func (b *Bot) dispatch(ctx context.Context, evt socketmode.Event) {
 			}
 		}
 	}()
+	if evt.Request != nil {
+		b.pool.sawEnvelope()
+	}
 	switch evt.Type {
 	case socketmode.EventTypeConnecting:
 		b.log.Info("connecting to Slack")

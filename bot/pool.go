@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -20,7 +21,11 @@ type job struct {
 // pool runs jobs on a fixed number of goroutines from a bounded queue. Submitting never
 // blocks: a full queue is refused, so the Socket Mode loop stays responsive.
 type pool struct {
-	workers int
+	// lastEnvelope is when the Socket Mode loop last took an envelope (unix nanoseconds).
+	// Workers hold back while envelopes keep arriving, so that during a burst the CPU
+	// goes to acknowledging every envelope first and the slow work follows.
+	lastEnvelope atomic.Int64
+	workers      int
 	queue   chan job
 	log     *slog.Logger
 	wg      sync.WaitGroup
@@ -38,9 +43,33 @@ func (p *pool) start(ctx context.Context) {
 	for range p.workers {
 		p.wg.Go(func() {
 			for j := range p.queue {
+				p.yieldToAcks()
 				p.runJob(j)
 			}
 		})
+	}
+}
+
+// Burst handling: a worker waits while the loop has taken an envelope within quietGap,
+// for at most maxYield, before it starts a job.
+const (
+	quietGap = 300 * time.Microsecond
+	maxYield = 25 * time.Millisecond
+)
+
+// sawEnvelope records that the loop took an envelope now.
+func (p *pool) sawEnvelope() { p.lastEnvelope.Store(time.Now().UnixNano()) }
+
+// yieldToAcks lets a burst of envelopes be acknowledged before this worker competes with
+// the loop for the CPU. Outside bursts it returns at once.
+func (p *pool) yieldToAcks() {
+	deadline := time.Now().Add(maxYield)
+	for {
+		since := time.Since(time.Unix(0, p.lastEnvelope.Load()))
+		if since >= quietGap || time.Now().After(deadline) {
+			return
+		}
+		time.Sleep(quietGap - since)
 	}
 }
 

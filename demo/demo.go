@@ -77,7 +77,8 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	}
 
 	org := buildOrganisation(o.People, o.Seed)
-	fake, err := slackfake.New(slackfake.Options{TeamName: "Example Co."})
+	clock := mentoring.NewManualClock(o.Start)
+	fake, err := slackfake.New(slackfake.Options{TeamName: "Example Co.", Clock: clock})
 	if err != nil {
 		return Result{}, fmt.Errorf("demo: start fake Slack: %w", err)
 	}
@@ -95,7 +96,6 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		return Result{}, fmt.Errorf("demo: %w", err)
 	}
 	defer db.Close()
-	clock := mentoring.NewManualClock(o.Start)
 	db.Clock = clock
 	svc := mentoring.NewService(db, clock, mentoring.Options{
 		Language: o.Lang, Departments: append(departments, "経営企画室 Executive Office", "人事部 HR"),

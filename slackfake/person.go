@@ -35,6 +35,8 @@ type Person struct {
 // Seen is one thing shown to a person.
 type Seen struct {
 	At time.Time
+	// SimAt is the simulated time (Options.Clock) when it was shown; zero without a clock.
+	SimAt time.Time
 	// Kind is one of "ephemeral", "message", "message_update",
 	// "message_delete", "modal_open", "modal_update", "modal_push",
 	// "modal_errors", "home", "file" or "error" (Slack's own error, e.g. an
@@ -49,8 +51,8 @@ type Seen struct {
 
 // action is something the person did, kept for transcripts.
 type action struct {
-	at   time.Time
-	text string
+	at, simAt time.Time
+	text      string
 }
 
 // ID returns the person's user ID.
@@ -60,11 +62,18 @@ func (p *Person) seeLocked(seen Seen) {
 	if seen.At.IsZero() {
 		seen.At = time.Now()
 	}
+	if seen.SimAt.IsZero() && p.s.opts.Clock != nil {
+		seen.SimAt = p.s.opts.Clock.Now()
+	}
 	p.seen = append(p.seen, seen)
 }
 
 func (p *Person) actLocked(format string, args ...any) {
-	p.actions = append(p.actions, action{at: time.Now(), text: fmt.Sprintf(format, args...)})
+	a := action{at: time.Now(), text: fmt.Sprintf(format, args...)}
+	if p.s.opts.Clock != nil {
+		a.simAt = p.s.opts.Clock.Now()
+	}
+	p.actions = append(p.actions, a)
 }
 
 // Seen returns everything shown to the person, in order.

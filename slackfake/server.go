@@ -48,6 +48,9 @@ type Options struct {
 	// subscribed to message events. Off by default.
 	EchoBotMessages bool
 	Logger          *slog.Logger // default discards
+	// Clock, when set, is the simulated time shown in transcripts (in each person's
+	// time zone) beside what they saw; Slack's own timers still run on real time.
+	Clock interface{ Now() time.Time }
 }
 
 const (

@@ -99,7 +99,7 @@ func (p *Person) Submit(ctx context.Context, values Values) (SubmitReply, error)
 	e.onTimeout = func() {
 		p.seeLocked(Seen{Kind: "error", Text: slackConnectionTrouble, View: s.slackView(top)})
 	}
-	p.actLocked("submitted %q", textOf(top.title))
+	p.actLocked("submitted %q%s", textOf(top.title), describeValues(values))
 	s.deliverLocked(e)
 	s.mu.Unlock()
 
@@ -588,4 +588,25 @@ func filled(st map[string]any) bool {
 		}
 	}
 	return false
+}
+
+// describeValues renders what the person typed or chose, for the transcript.
+func describeValues(values Values) string {
+	if len(values) == 0 {
+		return ""
+	}
+	keys := make([]string, 0, len(values))
+	for k := range values {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		v := fmt.Sprint(values[k])
+		if r := []rune(v); len(r) > 40 {
+			v = string(r[:39]) + "…"
+		}
+		parts = append(parts, k+"="+v)
+	}
+	return ": " + strings.Join(parts, ", ")
 }

@@ -33,7 +33,7 @@ func (s *Server) Transcript(w io.Writer, userIDs ...string) {
 		seen, acts := p.seen, p.actions
 		for len(seen) > 0 || len(acts) > 0 {
 			if len(acts) > 0 && (len(seen) == 0 || !acts[0].at.After(seen[0].At)) {
-				fmt.Fprintf(w, "%s  > %s\n", clock(acts[0].at), acts[0].text)
+				fmt.Fprintf(w, "%s  > %s\n", s.stampLocked(u, acts[0].at, acts[0].simAt), acts[0].text)
 				acts = acts[1:]
 				continue
 			}
@@ -44,6 +44,21 @@ func (s *Server) Transcript(w io.Writer, userIDs ...string) {
 }
 
 func clock(t time.Time) string { return t.Format("15:04:05.000") }
+
+// stampLocked labels a transcript line: the simulated time in the person's zone when
+// the server has a Clock, else the wall-clock time.
+func (s *Server) stampLocked(u *userRecord, at, simAt time.Time) string {
+	if simAt.IsZero() {
+		return clock(at)
+	}
+	if u == nil {
+		return simAt.Format("Mon 01-02 15:04 UTC")
+	}
+	if loc, err := time.LoadLocation(u.TZ); err == nil && u.TZ != "" {
+		simAt = simAt.In(loc)
+	}
+	return simAt.Format("Mon 01-02 15:04")
+}
 
 func (s *Server) writeSeenLocked(w io.Writer, self string, x Seen) {
 	head := x.Kind
@@ -60,7 +75,7 @@ func (s *Server) writeSeenLocked(w io.Writer, self string, x Seen) {
 	if x.Channel != "" {
 		head += " in " + s.channelLabelLocked(x.Channel)
 	}
-	fmt.Fprintf(w, "%s  %s\n", clock(x.At), head)
+	fmt.Fprintf(w, "%s  %s\n", s.stampLocked(s.users[self], x.At, x.SimAt), head)
 	for line := range strings.SplitSeq(x.Text, "\n") {
 		if line != "" {
 			fmt.Fprintf(w, "      %s\n", line)
