@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"slices"
 	"sync"
 	"time"
 
@@ -32,6 +31,17 @@ type Programme interface {
 	Catalogue() mentoring.Catalogue
 	Departments() []string
 	DefaultLanguage() mentoring.Lang
+	IsAdmin(userID string) bool
+
+	ProposeRound(ctx context.Context, by string) (mentoring.Round, error)
+	Round(ctx context.Context, by string, id int64) (mentoring.Round, error)
+	RemovePair(ctx context.Context, by string, id int64, version, i int) (mentoring.Round, error)
+	SwapMentees(ctx context.Context, by string, id int64, version, i, j int) (mentoring.Round, error)
+	ApproveRound(ctx context.Context, by string, id int64, version int) (mentoring.Round, error)
+	CancelRound(ctx context.Context, by string, id int64) error
+	ActivePairs(ctx context.Context, by string) ([]mentoring.Pair, error)
+	PairsOf(ctx context.Context, userID string) ([]mentoring.Pair, error)
+	DisplayNames(ctx context.Context, userIDs []string) (map[string]string, error)
 }
 
 // EventLog remembers which Events API events were handled, so that Slack's retries of
@@ -44,13 +54,15 @@ type EventLog interface {
 type Options struct {
 	AppToken, BotToken string
 	APIURL             string // Web API base URL ending in "/"; empty for Slack's
-	Admins             []string
-	Workers            int // handler goroutines; default 16
-	QueueSize          int // pending handler jobs before the bot answers "busy"; default 1024
+	Workers            int    // handler goroutines; default 16
+	QueueSize          int    // pending handler jobs before the bot answers "busy"; default 1024
 	Clock              mentoring.Clock
 	Logger             *slog.Logger
 	HTTPClient         *http.Client // for the Web API and response_url; default with a 30 s timeout
 	PingInterval       time.Duration
+	// Notify, when set, is called after a use case queued messages in the outbox (an
+	// approved round), so the sender sends them at once instead of at its next poll.
+	Notify func()
 }
 
 // Bot serves one Slack workspace over Socket Mode.
@@ -63,11 +75,11 @@ type Bot struct {
 	clock   mentoring.Clock
 	log     *slog.Logger
 	http    *http.Client
-	admins  []string
 	pool    *pool
 	users   *directory
 	ready   chan struct{}
 	onReady sync.Once
+	notify  func()
 }
 
 // New returns a Bot; Run connects it.
@@ -117,8 +129,11 @@ func New(prog Programme, events EventLog, opts Options) (*Bot, error) {
 		clock:  opts.Clock,
 		log:    opts.Logger,
 		http:   opts.HTTPClient,
-		admins: slices.Clone(opts.Admins),
 		ready:  make(chan struct{}),
+		notify: opts.Notify,
+	}
+	if b.notify == nil {
+		b.notify = func() {}
 	}
 	b.pool = newPool(opts.Workers, opts.QueueSize, b.log)
 	b.users = newDirectory(api, opts.Clock, time.Hour)
@@ -179,5 +194,6 @@ func (p slogPrinter) Output(_ int, s string) error {
 	return nil
 }
 
-// isAdmin reports whether the user is an HR admin. Every admin action calls it.
-func (b *Bot) isAdmin(userID string) bool { return slices.Contains(b.admins, userID) }
+// isAdmin reports whether the user is an HR admin, for what to show; the domain checks
+// again on every admin use case.
+func (b *Bot) isAdmin(userID string) bool { return b.prog.IsAdmin(userID) }

@@ -39,7 +39,9 @@ func TestCatalog_EveryKeyUsedInCodeExists(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	literal := regexp.MustCompile(`"((?:join|error|help|command|lang|status|home|admin|button|guidelines|joined|profile|role|cadence|modal)_[a-z0-9_]+)"`)
+	// Message keys appear as the key argument of T, of the local t helper, as a domain
+	// error's MessageKey, and as the values of the domain's field errors.
+	literal := regexp.MustCompile(`(?:\bT\([A-Za-z.]+, |\bt\(|MessageKey: +|errs\["[a-z_]+"\] = )"([a-z0-9_]+)"`)
 	var files []string
 	for _, dir := range []string{".", "../mentoring"} {
 		m, _ := filepath.Glob(filepath.Join(dir, "*.go"))
@@ -69,7 +71,9 @@ func TestCatalog_TemplatesRenderWithoutGaps(t *testing.T) {
 	keys, _ := catalogKeys(mentoring.LangEN)
 	data := map[string]any{"Name": "Aiko", "Text": "x", "Max": 80, "MaxCap": 3, "MaxTopN": 10, "N": 2,
 		"Since": "2026-04-01", "Until": "2026-05-01", "Role": "r", "Department": "d", "Manager": "m",
-		"Topics": "t", "Languages": "l", "Cadence": "c", "Capacity": 1, "Mentor": true,
+		"Topics": "t", "Languages": "l", "Cadence": "c", "Capacity": 1, "IsMentor": true,
+		"ID": 3, "Pairs": 2, "Unmatched": 1, "By": "UHR", "Page": 1, "Pages": 2, "Mentor": "UM", "Mentee": "UE",
+		"User": "UX", "Reason": "r", "Hours": "1", "TZ": "tz", "Score": "2.0", "Partner": "UP", "Partners": "<@UP>", "Status": "approved",
 		"Joined": 1, "Active": 1, "Paused": 0, "Left": 0, "Mentors": 1, "Mentees": 0}
 	for _, l := range mentoring.Langs {
 		for _, k := range keys {
@@ -77,6 +81,37 @@ func TestCatalog_TemplatesRenderWithoutGaps(t *testing.T) {
 			if s == "" || strings.HasPrefix(s, "[") || strings.Contains(s, "<no value>") {
 				t.Errorf("%s %s renders %q", l, k, s)
 			}
+		}
+	}
+}
+
+// TestCatalog_DynamicKeysComplete covers keys built from a prefix and a value.
+func TestCatalog_DynamicKeysComplete(t *testing.T) {
+	keys, err := catalogKeys(mentoring.LangEN)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"role_name_unknown"}
+	for _, l := range mentoring.Langs {
+		want = append(want, "lang_name_"+string(l), "button_lang_"+string(l))
+	}
+	for _, c := range mentoring.Cadences {
+		want = append(want, "cadence_"+string(c))
+	}
+	for _, r := range []mentoring.Role{mentoring.RoleMentor, mentoring.RoleMentee} {
+		want = append(want, "role_name_"+string(r))
+	}
+	for _, r := range []string{mentoring.ReasonSameDepartment, mentoring.ReasonReportingLine, mentoring.ReasonRepeat,
+		mentoring.ReasonNoLanguage, mentoring.ReasonNoPartner, mentoring.ReasonCapacityFull, mentoring.ReasonOutnumbered,
+		mentoring.ReasonRemovedByHR} {
+		want = append(want, "reason_"+r)
+	}
+	for _, r := range []string{mentoring.ReasonSameDepartment, mentoring.ReasonReportingLine, mentoring.ReasonRepeat, mentoring.ReasonNoLanguage} {
+		want = append(want, "rule_"+r)
+	}
+	for _, k := range want {
+		if !slices.Contains(keys, k) {
+			t.Errorf("catalog lacks %q", k)
 		}
 	}
 }

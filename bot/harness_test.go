@@ -11,6 +11,7 @@ import (
 
 	"github.com/reverse-mentor/reverse-mentor/bot"
 	"github.com/reverse-mentor/reverse-mentor/mentoring"
+	"github.com/reverse-mentor/reverse-mentor/scheduler"
 	"github.com/reverse-mentor/reverse-mentor/slackfake"
 	"github.com/reverse-mentor/reverse-mentor/store"
 )
@@ -28,14 +29,20 @@ type harness struct {
 type harnessOption func(*harnessConfig)
 
 type harnessConfig struct {
-	fake  slackfake.Options
-	bot   bot.Options
-	wrap  func(bot.Programme) bot.Programme
-	depts []string
+	sender bool
+	fake   slackfake.Options
+	bot    bot.Options
+	wrap   func(bot.Programme) bot.Programme
+	depts  []string
 }
 
 func withProgramme(wrap func(bot.Programme) bot.Programme) harnessOption {
 	return func(c *harnessConfig) { c.wrap = wrap }
+}
+
+// withSender runs the outbox sender, so queued notices reach the fake.
+func withSender() harnessOption {
+	return func(c *harnessConfig) { c.sender = true }
 }
 
 func withBot(f func(*bot.Options)) harnessOption {
@@ -67,7 +74,7 @@ func newHarness(t testing.TB, opts ...harnessOption) *harness {
 	t.Cleanup(func() { db.Close() })
 	clock := mentoring.NewManualClock(time.Date(2026, 4, 6, 0, 0, 0, 0, time.UTC))
 	db.Clock = clock
-	svc := mentoring.NewService(db, clock, mentoring.Options{Language: mentoring.LangJA, Departments: cfg.depts})
+	svc := mentoring.NewService(db, clock, mentoring.Options{Language: mentoring.LangJA, Departments: cfg.depts, Admins: []string{adminID}})
 	var prog bot.Programme = svc
 	if cfg.wrap != nil {
 		prog = cfg.wrap(svc)
@@ -75,15 +82,30 @@ func newHarness(t testing.TB, opts ...harnessOption) *harness {
 	bo := cfg.bot
 	bo.AppToken, bo.BotToken, bo.APIURL = fake.AppToken(), fake.BotToken(), fake.APIURL()
 	bo.Clock = clock
-	if bo.Admins == nil {
-		bo.Admins = []string{adminID}
-	}
 	if bo.Logger == nil {
 		bo.Logger = testLogger(t)
+	}
+	var sender *scheduler.Sender
+	bo.Notify = func() {
+		if sender != nil {
+			sender.Notify()
+		}
 	}
 	b, err := bot.New(prog, db, bo)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if cfg.sender {
+		sender, err = scheduler.NewSender(scheduler.SenderOptions{Store: db, Slack: b.API(), Renderer: b, Clock: clock,
+			Logger: testLogger(t), RatePerSecond: 50, Burst: 10, ChannelRatePerSecond: 50, ChannelBurst: 10,
+			PollInterval: 50 * time.Millisecond, BackoffBase: 50 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sctx, scancel := context.WithCancel(ctx)
+		sdone := make(chan struct{})
+		go func() { _ = sender.Run(sctx); close(sdone) }()
+		t.Cleanup(func() { scancel(); <-sdone })
 	}
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)

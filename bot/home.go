@@ -14,6 +14,7 @@ import (
 type homeData struct {
 	Lang        mentoring.Lang
 	Participant *mentoring.Participant // nil for someone who has not joined
+	Pairs       []mentoring.Pair
 	Admin       bool
 	Counts      mentoring.Counts // for admins
 	Now         time.Time
@@ -27,6 +28,9 @@ func (b *Bot) publishHome(ctx context.Context, userID string) {
 	switch {
 	case err == nil:
 		d.Participant = &p
+		if d.Pairs, err = b.prog.PairsOf(ctx, userID); err != nil {
+			b.log.Error("home: pairs", "user", userID, "err", err)
+		}
 	case mentoring.ErrorCode(err) != mentoring.ENOTJOINED:
 		b.log.Error("home: participant", "user", userID, "err", err)
 	}
@@ -68,7 +72,7 @@ func renderHome(cat *Catalog, d homeData, catalogue mentoring.Catalogue) slack.H
 		blocks = append(blocks,
 			section(statusLine(cat, l, p, d.Now)),
 			section(profileSummary(cat, l, p.Profile, catalogue)),
-			section(cat.T(l, "status_pair_none", nil)),
+			section(pairSummary(cat, l, p.UserID, d.Pairs)),
 			slack.NewActionBlock("actions_home",
 				button(actionOpenJoin, cat.T(l, "button_edit", nil), "", slack.StylePrimary),
 				button(actionHelp, cat.T(l, "button_help", nil), "", ""),

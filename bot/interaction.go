@@ -42,6 +42,10 @@ func (b *Bot) dispatchInteraction(envelopeID string, cb slack.InteractionCallbac
 
 func (b *Bot) dispatchSubmission(envelopeID string, cb slack.InteractionCallback) {
 	meta, ok := decodeMeta(cb.View.PrivateMetadata)
+	if ok && cb.View.CallbackID == callbackRoundEdit && meta.Round > 0 {
+		b.dispatchRoundEdit(envelopeID, cb, meta)
+		return
+	}
 	if cb.View.CallbackID != callbackJoin || !ok {
 		// A form the bot did not open, or from an older version of it: close it and say so,
 		// with a way to start again.
@@ -78,6 +82,8 @@ func (b *Bot) handleActions(ctx context.Context, cb slack.InteractionCallback) {
 				continue
 			}
 			b.publishHome(ctx, cb.User.ID)
+		case actionRoundApprove, actionRoundCancel, actionRoundRerun, actionRoundEdit, actionRoundPage, actionRoundPage + "_next":
+			b.handleRoundAction(ctx, cb, a)
 		case actionHelp:
 			lang := b.langOf(ctx, cb.User.ID)
 			b.dm(ctx, cb.User.ID, b.cat.T(lang, "help_title", nil), renderHelp(b.cat, lang, b.isAdmin(cb.User.ID)))

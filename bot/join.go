@@ -115,7 +115,7 @@ func profileSummary(cat *Catalog, lang mentoring.Lang, p mentoring.Profile, cata
 		"Languages":  strings.Join(langs, cat.T(lang, "list_separator", nil)),
 		"Cadence":    cat.T(lang, "cadence_"+cadenceKey(p.Cadence), nil),
 		"Capacity":   p.Capacity,
-		"Mentor":     p.Role == mentoring.RoleMentor,
+		"IsMentor":   p.Role == mentoring.RoleMentor,
 	}
 	return cat.T(lang, "profile_summary", data)
 }

@@ -32,6 +32,11 @@ const (
 type modalMeta struct {
 	V    int            `json:"v"`
 	Lang mentoring.Lang `json:"lang"`
+	// For the round edit modal: the round and version HR saw, and the preview message.
+	Round   int64  `json:"round,omitempty"`
+	Version int    `json:"version,omitempty"`
+	Channel string `json:"ch,omitempty"`
+	TS      string `json:"ts,omitempty"`
 }
 
 const modalMetaVersion = 1

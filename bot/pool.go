@@ -26,12 +26,12 @@ type pool struct {
 	// goes to acknowledging every envelope first and the slow work follows.
 	lastEnvelope atomic.Int64
 	workers      int
-	queue   chan job
-	log     *slog.Logger
-	wg      sync.WaitGroup
-	ctx     context.Context
-	mu      sync.Mutex
-	closed  bool
+	queue        chan job
+	log          *slog.Logger
+	wg           sync.WaitGroup
+	ctx          context.Context
+	mu           sync.Mutex
+	closed       bool
 }
 
 func newPool(workers, size int, log *slog.Logger) *pool {

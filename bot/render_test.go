@@ -2,8 +2,13 @@ package bot
 
 import (
 	"bytes"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
 	"encoding/json"
 	"flag"
+	"github.com/slack-go/slack"
 	"os"
 	"path/filepath"
 	"testing"
@@ -76,11 +81,68 @@ func TestRender_Golden(t *testing.T) {
 				Lang: l, Draft: p.Profile, Editing: true, Catalogue: catalogue,
 				Departments: []string{"Sales", "Marketing <team> & co", "Engineering"},
 			}))
-			golden(t, "status."+lang, renderStatus(cat, l, p, catalogue, now))
+			golden(t, "status."+lang, renderStatus(cat, l, p, nil, catalogue, now))
+			golden(t, "status_paired."+lang, renderStatus(cat, l, p, []mentoring.Pair{{MentorID: p.UserID, MenteeID: "U0MENTEE1",
+				Cadence: mentoring.CadenceMonthly, CreatedAt: now}}, catalogue, now))
 			golden(t, "joined."+lang, renderJoined(cat, l, mentoring.JoinResult{Participant: p, Created: true}, catalogue))
+			round := sampleRound()
+			golden(t, "round_proposed."+lang, renderRound(cat, l, round, 0, catalogue, ""))
+			approved := round
+			approved.Status, approved.DecidedBy = mentoring.RoundApproved, "UHRADMIN1"
+			golden(t, "round_approved."+lang, renderRound(cat, l, approved, 0, catalogue, ""))
+			golden(t, "round_edit."+lang, renderRoundEdit(cat, l, round, map[string]string{"U0MENTOR1": "Sato Aoi"},
+				modalMeta{Lang: l, Round: 7, Version: 2, Channel: "D1", TS: "1.2"}, "swap refused"))
+			golden(t, "intro."+lang, renderIntro(cat, l, mentoring.IntroData{RoundID: 7, MentorID: "U0MENTOR1", MenteeID: "U0MENTEE1",
+				SharedTopics: []string{"genai", "slack"}, Languages: []mentoring.Lang{mentoring.LangJA}, Cadence: mentoring.CadenceBiweekly}, catalogue))
+			golden(t, "orientation_mentor."+lang, renderOrientation(cat, l, mentoring.OrientationData{RoundID: 7, UserID: "U0MENTOR1",
+				Role: mentoring.RoleMentor, Partners: []string{"U0MENTEE1", "U0MENTEE2"}}))
+			golden(t, "orientation_mentee."+lang, renderOrientation(cat, l, mentoring.OrientationData{RoundID: 7, UserID: "U0MENTEE1",
+				Role: mentoring.RoleMentee, Partners: []string{"U0MENTOR1"}}))
 			golden(t, "home_newcomer."+lang, renderHome(cat, homeData{Lang: l, Now: now}, catalogue))
 			golden(t, "home_admin."+lang, renderHome(cat, homeData{Lang: l, Participant: &p, Admin: true, Now: now,
 				Counts: mentoring.Counts{Active: 40, Paused: 3, Left: 2, Mentors: 22, Mentees: 21}}, catalogue))
 		})
+	}
+}
+
+func sampleRound() mentoring.Round {
+	return mentoring.Round{ID: 7, Version: 2, Status: mentoring.RoundProposed, CreatedBy: "UHRADMIN1",
+		Proposal: mentoring.Proposal{
+			Pairs: []mentoring.ProposedPair{
+				{MentorID: "U0MENTOR1", MenteeID: "U0MENTEE1", Score: 21.5, SharedTopics: []string{"genai", "slack"},
+					Languages: []mentoring.Lang{mentoring.LangJA}},
+				{MentorID: "U0MENTOR2", MenteeID: "U0MENTEE2", Score: 2, Languages: []mentoring.Lang{mentoring.LangEN}, TZGapHours: 8},
+			},
+			Unmatched: []mentoring.Unmatched{{UserID: "U0MENTOR3", Role: mentoring.RoleMentor, Reason: mentoring.ReasonReportingLine}},
+		}}
+}
+
+func TestRenderRound_PaginatesWithinBlockLimits(t *testing.T) {
+	cat, err := NewCatalog(mentoring.LangJA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := mentoring.Round{ID: 1, Version: 1, Status: mentoring.RoundProposed}
+	for i := range 500 {
+		r.Proposal.Pairs = append(r.Proposal.Pairs, mentoring.ProposedPair{MentorID: fmt.Sprintf("UM%04d", i), MenteeID: fmt.Sprintf("UE%04d", i)})
+		r.Proposal.Unmatched = append(r.Proposal.Unmatched, mentoring.Unmatched{UserID: fmt.Sprintf("UX%04d", i), Reason: mentoring.ReasonOutnumbered})
+	}
+	seen := 0
+	for page := 0; page < (500+pairsPerPage-1)/pairsPerPage; page++ {
+		blocks := renderRound(cat, mentoring.LangEN, r, page, mentoring.DefaultCatalogue(), "")
+		if len(blocks) > maxMessageBlocks {
+			t.Fatalf("page %d has %d blocks", page, len(blocks))
+		}
+		for _, b := range blocks {
+			if s, ok := b.(*slack.SectionBlock); ok && s.Text != nil && utf8.RuneCountInString(s.Text.Text) > maxSectionText {
+				t.Fatalf("page %d: section of %d runes", page, utf8.RuneCountInString(s.Text.Text))
+			}
+			if s, ok := b.(*slack.SectionBlock); ok && s.Text != nil && strings.Contains(s.Text.Text, "→") {
+				seen++
+			}
+		}
+	}
+	if seen != 500 {
+		t.Fatalf("pages showed %d of 500 pairs", seen)
 	}
 }

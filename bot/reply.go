@@ -95,3 +95,7 @@ func (b *Bot) tellUnknownAction(ctx context.Context, userID string) {
 	text := b.cat.T(lang, "error_unknown_action", nil)
 	b.dm(ctx, userID, text, []slack.Block{section(text)})
 }
+
+func asDomainError(err error) (*mentoring.Error, bool) {
+	return errors.AsType[*mentoring.Error](err)
+}

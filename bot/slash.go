@@ -55,7 +55,12 @@ func (b *Bot) commandStatus(ctx context.Context, sc slack.SlashCommand, lang men
 		b.tellError(ctx, sc.UserID, sc.ResponseURL, lang, err)
 		return
 	}
-	b.respond(ctx, sc.ResponseURL, b.cat.T(lang, "status_title", nil), renderStatus(b.cat, lang, p, b.prog.Catalogue(), b.clock.Now()))
+	pairs, err := b.prog.PairsOf(ctx, sc.UserID)
+	if err != nil {
+		b.tellError(ctx, sc.UserID, sc.ResponseURL, lang, err)
+		return
+	}
+	b.respond(ctx, sc.ResponseURL, b.cat.T(lang, "status_title", nil), renderStatus(b.cat, lang, p, pairs, b.prog.Catalogue(), b.clock.Now()))
 }
 
 func (b *Bot) commandLang(ctx context.Context, sc slack.SlashCommand, lang mentoring.Lang, args []string) {
@@ -87,6 +92,16 @@ func (b *Bot) commandAdmin(ctx context.Context, sc slack.SlashCommand, lang ment
 		text := b.cat.T(lang, "admin_refused", nil)
 		b.respond(ctx, sc.ResponseURL, text, []slack.Block{section(text)})
 		return
+	}
+	if len(args) > 0 {
+		switch args[0] {
+		case "round", "マッチング":
+			b.commandRound(ctx, sc, lang)
+			return
+		case "pairs", "ペア":
+			b.commandPairs(ctx, sc, lang)
+			return
+		}
 	}
 	counts, err := b.prog.Counts(ctx)
 	if err != nil {

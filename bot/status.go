@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -9,12 +10,12 @@ import (
 )
 
 // renderStatus shows a participant where they stand.
-func renderStatus(cat *Catalog, lang mentoring.Lang, p mentoring.Participant, catalogue mentoring.Catalogue, now time.Time) []slack.Block {
+func renderStatus(cat *Catalog, lang mentoring.Lang, p mentoring.Participant, pairs []mentoring.Pair, catalogue mentoring.Catalogue, now time.Time) []slack.Block {
 	return []slack.Block{
 		header(cat.T(lang, "status_title", nil)),
 		section(statusLine(cat, lang, p, now)),
 		section(profileSummary(cat, lang, p.Profile, catalogue)),
-		section(cat.T(lang, "status_pair_none", nil)),
+		section(pairSummary(cat, lang, p.UserID, pairs)),
 		slack.NewActionBlock("actions_status",
 			button(actionOpenJoin, cat.T(lang, "button_edit", nil), "", ""),
 		),
@@ -34,4 +35,22 @@ func statusLine(cat *Catalog, lang mentoring.Lang, p mentoring.Participant, now 
 		return cat.T(lang, "status_left", nil)
 	}
 	return cat.T(lang, "status_active", map[string]any{"Since": p.JoinedAt.Format("2006-01-02")})
+}
+
+// pairSummary says who the participant is paired with, or that they are waiting.
+func pairSummary(cat *Catalog, lang mentoring.Lang, userID string, pairs []mentoring.Pair) string {
+	if len(pairs) == 0 {
+		return cat.T(lang, "status_pair_none", nil)
+	}
+	var lines []string
+	for _, pr := range pairs {
+		partnerRole := mentoring.RoleMentee
+		if pr.MenteeID == userID {
+			partnerRole = mentoring.RoleMentor
+		}
+		lines = append(lines, cat.T(lang, "status_pair", map[string]any{"Partner": pr.Partner(userID),
+			"Role": cat.T(lang, "role_name_"+roleKey(partnerRole), nil), "Since": pr.CreatedAt.Format("2006-01-02"),
+			"Cadence": cat.T(lang, "cadence_"+cadenceKey(pr.Cadence), nil)}))
+	}
+	return strings.Join(lines, "\n")
 }

@@ -12,12 +12,14 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/reverse-mentor/reverse-mentor/bot"
 	"github.com/reverse-mentor/reverse-mentor/mentoring"
+	"github.com/reverse-mentor/reverse-mentor/scheduler"
 	"github.com/reverse-mentor/reverse-mentor/slackfake"
 	"github.com/reverse-mentor/reverse-mentor/store"
 )
@@ -99,18 +101,29 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	db.Clock = clock
 	svc := mentoring.NewService(db, clock, mentoring.Options{
 		Language: o.Lang, Departments: append(departments, "経営企画室 Executive Office", "人事部 HR"),
+		Admins: []string{org.AdminID},
 	})
+	var sender *scheduler.Sender
 	b, err := bot.New(svc, db, bot.Options{
 		AppToken: fake.AppToken(), BotToken: fake.BotToken(), APIURL: fake.APIURL(),
-		Admins: []string{org.AdminID}, Clock: clock, Logger: o.Log,
+		Clock: clock, Logger: o.Log, Notify: func() { sender.Notify() },
 	})
+	if err != nil {
+		return Result{}, err
+	}
+	// The fake Slack sets no rate limits, so the outbox may send as fast as it likes.
+	sender, err = scheduler.NewSender(scheduler.SenderOptions{Store: db, Slack: b.API(), Renderer: b, Clock: clock,
+		Logger: o.Log, RatePerSecond: 200, Burst: 20, ChannelRatePerSecond: 200, ChannelBurst: 20,
+		PollInterval: 20 * time.Millisecond})
 	if err != nil {
 		return Result{}, err
 	}
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- b.Run(runCtx, 2*time.Second) }()
-	defer func() { stop(); <-done }()
+	senderDone := make(chan error, 1)
+	go func() { senderDone <- sender.Run(runCtx) }()
+	defer func() { stop(); <-done; <-senderDone }()
 	select {
 	case <-b.Ready():
 	case err := <-done:
@@ -119,7 +132,7 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		return Result{}, fmt.Errorf("demo: bot did not connect to the fake Slack")
 	}
 
-	s := &script{fake: fake, people: people, org: org, svc: svc, clock: clock, rng: rand.New(rand.NewPCG(o.Seed, 7))}
+	s := &script{fake: fake, people: people, org: org, svc: svc, db: db, clock: clock, rng: rand.New(rand.NewPCG(o.Seed, 7))}
 	if err := s.play(ctx, o.Weeks); err != nil {
 		return Result{}, err
 	}
@@ -149,6 +162,7 @@ type script struct {
 	people map[string]*slackfake.Person
 	org    organisation
 	svc    *mentoring.Service
+	db     *store.DB
 	clock  *mentoring.ManualClock
 	rng    *rand.Rand
 	mu     sync.Mutex
@@ -210,7 +224,73 @@ func (s *script) play(ctx context.Context, weeks int) error {
 	if _, err := s.command(ctx, s.org.AdminID, "admin"); err != nil {
 		return err
 	}
-	return nil
+	return s.pairingRound(ctx)
+}
+
+// pairingRound has HR propose a round, look at it, swap the mentees of two pairs (the
+// rules are checked again; a swap they forbid is explained), approve it, and waits for
+// every intro and orientation to be delivered.
+func (s *script) pairingRound(ctx context.Context) error {
+	admin := s.people[s.org.AdminID]
+	if _, err := admin.Command(ctx, "admin round"); err != nil {
+		return err
+	}
+	if _, err := admin.WaitSeen(ctx, func(seen slackfake.Seen) bool {
+		return seen.Kind == "message" && (strings.Contains(seen.Text, "マッチング #") || strings.Contains(seen.Text, "Pairing round #"))
+	}); err != nil {
+		return err
+	}
+	r, err := s.db.PendingRound(ctx)
+	if err != nil {
+		return err
+	}
+	s.note("HR's proposal: %d pairs, %d people without a partner", len(r.Proposal.Pairs), len(r.Proposal.Unmatched))
+	swapped := false
+	for j := 1; j < len(r.Proposal.Pairs) && j < 12 && !swapped; j++ {
+		if err := admin.Click(ctx, "round_edit"); err != nil {
+			return err
+		}
+		if _, err := admin.WaitModal(ctx, "round_edit"); err != nil {
+			return err
+		}
+		before := len(admin.Seen())
+		if _, err := admin.Submit(ctx, slackfake.Values{"edit_action": "swap", "pair_a": "0", "pair_b": strconv.Itoa(j)}); err != nil {
+			return err
+		}
+		n := 0
+		seen, err := admin.WaitSeen(ctx, func(x slackfake.Seen) bool {
+			n++
+			return n > before && x.Kind == "modal_update" && !strings.Contains(x.Text, "⏳")
+		})
+		if err != nil {
+			return err
+		}
+		swapped = !strings.Contains(seen.Text, "⚠️")
+		if !swapped {
+			s.note("HR tried to swap pairs 1 and %d; the rules refused it", j+1)
+		} else {
+			s.note("HR swapped the mentees of pairs 1 and %d", j+1)
+		}
+		if err := admin.Cancel(ctx); err != nil {
+			return err
+		}
+	}
+	if err := admin.Click(ctx, "round_approve"); err != nil {
+		return err
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		st, err := s.db.OutboxStats(ctx)
+		if err != nil {
+			return err
+		}
+		if r, err := s.db.Round(ctx, r.ID); err == nil && r.Status == mentoring.RoundApproved && st.Queued() == 0 {
+			s.note("HR approved round #%d: %d intros and orientations delivered, %d failed", r.ID, st.Sent, st.Failed)
+			return nil
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return fmt.Errorf("demo: the intros were not all delivered in time")
 }
 
 // joinAll opts people in, several at a time as in a real launch. In the first wave some

@@ -11,7 +11,8 @@ import (
 )
 
 // The references below share no code with the solvers: an exhaustive enumeration for tiny
-// problems and a dynamic programme over sets of used columns for small ones.
+// problems, a dynamic programme over sets of used columns for small ones, and an
+// optimality certificate (certify) for problems of any size.
 
 // optimum is the value of an optimal maximum assignment.
 type optimum struct {
@@ -331,9 +332,9 @@ func certify(d Dense, a Assignment, eps float64) error {
 	}
 
 	// Least cost: no negative cycle. Every node starts at distance 0, as if from a virtual
-	// source; a node relaxed more than V times lies on or behind a negative cycle.
+	// source; a shortest path of V edges or more must go round a negative cycle.
 	dist := make([]float64, len(adj))
-	count := make([]int, len(adj))
+	edges := make([]int, len(adj)) // edges on the shortest path found to each node
 	inQueue := make([]bool, len(adj))
 	queue := make([]int, 0, len(adj))
 	for u := range adj {
@@ -347,7 +348,7 @@ func certify(d Dense, a Assignment, eps float64) error {
 		for _, e := range adj[u] {
 			if nd := dist[u] + e.w; nd < dist[e.to]-eps {
 				dist[e.to] = nd
-				if count[e.to]++; count[e.to] > len(adj) {
+				if edges[e.to] = edges[u] + 1; edges[e.to] >= len(adj) {
 					return fmt.Errorf("a negative-cost cycle exists: the total %v is not the least", a.Total)
 				}
 				if !inQueue[e.to] {

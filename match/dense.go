@@ -50,17 +50,18 @@ func (d Dense) Row(r int) []float64 {
 // deterministically. d is not modified.
 //
 // It runs the Jonker–Volgenant shortest augmenting path method in O(n²·m) time at worst for
-// n = min(Rows, Cols) and m = max(Rows, Cols), and much faster on typical costs.
+// n = min(Rows, Cols) and m = max(Rows, Cols), and on large problems first tries the
+// sparse solver on the cheapest pairs of each row and column, keeping its answer when
+// the prices it ends with prove it optimal for the whole matrix. Beyond vectors and that
+// candidate graph it needs a copy of the matrix only when Rows > Cols, or when forbidden
+// pairs leave some rows of the smaller side unassigned.
 func SolveDense(d Dense) (Assignment, error) {
 	hasInf, err := checkDense(d)
 	if err != nil {
 		return Assignment{}, err
 	}
 	n, m := d.Rows, d.Cols
-	a := Assignment{RowToCol: make([]int, n)}
-	for r := range a.RowToCol {
-		a.RowToCol[r] = -1
-	}
+	a := Assignment{RowToCol: filled(n, -1)}
 	if n == 0 || m == 0 {
 		return a, nil
 	}

@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-func TestSolveDense_MatchesBruteForceOnEveryShapeUpTo8x8(t *testing.T) {
+func TestSolvers_MatchBruteForceOnEveryShapeUpTo8x8(t *testing.T) {
 	const reps = 16
 	rng := rand.New(rand.NewPCG(20240601, 7))
 	within(t, 60*time.Second, func() {

@@ -8,7 +8,8 @@ import "math"
 // the reduced cost of a pair is c[i][j] - v[j] - u[i], where u[i] is implied by the
 // column row i holds. The cheap initialisation (column reduction, reduction transfer,
 // augmenting row reduction) assigns most rows before the Dijkstra-like augmenting phase
-// handles the rest, one row at a time.
+// handles the rest, one row at a time. Large problems that column reduction leaves
+// unsettled first try a shortcut through the sparse solver (candidates.go).
 //
 // Rectangular problems (n rows < m columns) need one extra invariant for the result to be
 // optimal: every column that ends unassigned must carry the highest price. Starting
@@ -32,13 +33,22 @@ func lapjv(c []float64, n, m int) ([]int, error) {
 			free[i] = i
 		}
 	}
+	if len(free) > 0 && n >= candidateMinRows && m > candidatesPerRow {
+		// A large problem that column reduction does not settle: try the candidate graph
+		// (see candidates.go) before the full augmenting phase.
+		if xs, ok := solveByCandidates(c, n, m, candidatesPerRow); ok {
+			return xs, nil
+		}
+	}
 	for pass := 0; pass < 2 && len(free) > 0; pass++ {
 		free = augmentingRowReduction(c, m, x, y, v, free)
 	}
-	if len(free) == 0 {
-		return x, nil
+	if len(free) > 0 {
+		if err := augmentRows(c, m, x, y, v, free); err != nil {
+			return nil, err
+		}
 	}
-	return x, augmentRows(c, m, x, y, v, free)
+	return x, nil
 }
 
 // columnReduction gives each column of the square matrix c the price of its cheapest
@@ -181,6 +191,9 @@ func augmentRows(c []float64, m int, x, y []int, v []float64, free []int) error 
 		for end < 0 {
 			if up == low {
 				// Gather the columns at the next least distance.
+				if up == len(cols) {
+					return errNoPath // every column scanned and none free
+				}
 				scanned = low
 				minv = d[cols[up]]
 				up++

@@ -9,8 +9,9 @@ import "math"
 // short augmenting path costs little however large the problem is.
 
 // lapSparse assigns every row of h (rows ≤ cols) to its own column at the least total
-// cost and returns the column of each row. Every row must be assignable.
-func lapSparse(h *csr) ([]int, error) {
+// cost and returns the column of each row and the final column prices. Every row must be
+// assignable.
+func lapSparse(h *csr) ([]int, []float64, error) {
 	n, m := h.rows, h.cols
 	x := filled(n, -1)
 	y := filled(m, -1)
@@ -28,9 +29,9 @@ func lapSparse(h *csr) ([]int, error) {
 		free = sparseRowReduction(h, x, y, v, free)
 	}
 	if len(free) == 0 {
-		return x, nil
+		return x, v, nil
 	}
-	return x, sparseAugment(h, x, y, v, free)
+	return x, v, sparseAugment(h, x, y, v, free)
 }
 
 // sparseColumnReduction is columnReduction over the listed pairs of a square problem.

@@ -234,14 +234,14 @@ func (h *csr) transpose() *csr {
 // solveCSRFull solves a sparse problem whose smaller side can be assigned in full.
 func solveCSRFull(h *csr, rowToCol []int) error {
 	if h.rows <= h.cols {
-		x, err := lapSparse(h)
+		x, _, err := lapSparse(h)
 		if err != nil {
 			return err
 		}
 		copy(rowToCol, x)
 		return nil
 	}
-	x, err := lapSparse(h.transpose())
+	x, _, err := lapSparse(h.transpose())
 	if err != nil {
 		return err
 	}

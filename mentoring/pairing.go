@@ -44,6 +44,9 @@ type PairingInput struct {
 	// Managers maps a user to their manager, from imported org data; a participant's own
 	// ManagerID from the opt-in modal is used too. Either source is enough to forbid a pair.
 	Managers map[string]string
+	// Departments maps a user to their department from imported org data; two people
+	// count as one department when either source says so.
+	Departments map[string]string
 	// Recent holds pairs (mentor, mentee) from the rounds a pair may not repeat within.
 	Recent map[[2]string]bool
 	Now    time.Time
@@ -61,6 +64,7 @@ const (
 	ReasonNoPartner      = "no_partner"    // nobody of the other role in the round
 	ReasonCapacityFull   = "capacity_full" // eligible partners exist but all were taken
 	ReasonOutnumbered    = "outnumbered"   // more people on this side than places on the other
+	ReasonRemovedByHR    = "removed_by_hr" // HR took the pair out of the proposal
 )
 
 // ProposedPair is one pair of a proposal with why it was chosen.
@@ -92,7 +96,7 @@ type Proposal struct {
 // edits all ask it. It caches the org chart in the input, so one input is not for
 // concurrent use.
 func (in *PairingInput) Eligible(rules PairingRules, mentor, mentee Participant) (bool, string) {
-	if !rules.AllowSameDepartment && DepartmentKey(mentor.Department) == DepartmentKey(mentee.Department) {
+	if !rules.AllowSameDepartment && in.sameDepartment(mentor, mentee) {
 		return false, ReasonSameDepartment
 	}
 	if in.inChain(mentor.UserID, mentee.UserID) || in.inChain(mentee.UserID, mentor.UserID) {
@@ -107,19 +111,31 @@ func (in *PairingInput) Eligible(rules PairingRules, mentor, mentee Participant)
 	return true, ""
 }
 
-// managerOf returns the user's manager from imported data, else from their profile.
-func (in *PairingInput) managerOf(userID string) string {
-	if m := in.Managers[userID]; m != "" {
-		return m
+// sameDepartment reports whether the two share a department by their own word or by
+// the imported org data.
+func (in *PairingInput) sameDepartment(a, b Participant) bool {
+	if DepartmentKey(a.Department) == DepartmentKey(b.Department) {
+		return true
 	}
-	if p, ok := in.index()[userID]; ok {
-		return p.ManagerID
-	}
-	return ""
+	da, db := in.Departments[a.UserID], in.Departments[b.UserID]
+	return da != "" && db != "" && DepartmentKey(da) == DepartmentKey(db)
 }
 
-// chain returns the managers above the user, nearest first, computed once per user. A
-// cycle in the data ends the walk rather than looping.
+// managersOf returns the user's managers by every source: imported org data and the
+// manager they named in the opt-in modal (usually the same person).
+func (in *PairingInput) managersOf(userID string) []string {
+	var out []string
+	if m := in.Managers[userID]; m != "" {
+		out = append(out, m)
+	}
+	if p, ok := in.index()[userID]; ok && p.ManagerID != "" && p.ManagerID != in.Managers[userID] {
+		out = append(out, p.ManagerID)
+	}
+	return out
+}
+
+// chain returns everyone above the user in the management chain by any source, nearest
+// first, computed once per user. Cycles in the data end the walk rather than looping.
 func (in *PairingInput) chain(user string) []string {
 	if c, ok := in.chains[user]; ok {
 		return c
@@ -129,9 +145,16 @@ func (in *PairingInput) chain(user string) []string {
 	}
 	var c []string
 	seen := map[string]bool{user: true}
-	for cur := in.managerOf(user); cur != "" && !seen[cur]; cur = in.managerOf(cur) {
+	queue := in.managersOf(user)
+	for len(queue) > 0 {
+		cur := queue[0]
+		queue = queue[1:]
+		if seen[cur] {
+			continue
+		}
 		seen[cur] = true
 		c = append(c, cur)
+		queue = append(queue, in.managersOf(cur)...)
 	}
 	in.chains[user] = c
 	return c
@@ -198,7 +221,7 @@ func ProposePairs(in PairingInput, rules PairingRules) (Proposal, error) {
 	depths := make(map[string]int, len(in.Participants))
 	isManager := map[string]bool{}
 	for _, p := range in.Participants {
-		if m := in.managerOf(p.UserID); m != "" {
+		for _, m := range in.managersOf(p.UserID) {
 			isManager[m] = true
 		}
 	}

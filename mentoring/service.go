@@ -32,13 +32,19 @@ type Options struct {
 	Catalogue   Catalogue // topics; DefaultCatalogue when empty
 	Departments []string  // offered in the opt-in modal; empty means free text
 	Cadence     Cadence   // default cadence offered to new participants
+	Admins      []string  // HR admins' user IDs
+
+	AllowSameDepartment bool    // pair people of the same department
+	RepeatWindowRounds  int     // a pair may not repeat within this many approved rounds
+	Weights             Weights // soft scores; DefaultWeights when zero
 }
 
 // Service carries out the programme's use cases.
 type Service struct {
-	store Store
-	clock Clock
-	opts  Options
+	store  Store
+	rounds RoundStore
+	clock  Clock
+	opts   Options
 }
 
 // NewService returns a Service over store and clock.
@@ -52,7 +58,14 @@ func NewService(store Store, clock Clock, opts Options) *Service {
 	if !opts.Cadence.Valid() {
 		opts.Cadence = CadenceBiweekly
 	}
-	return &Service{store: store, clock: clock, opts: opts}
+	if opts.Weights == (Weights{}) {
+		opts.Weights = DefaultWeights()
+	}
+	svc := &Service{store: store, clock: clock, opts: opts}
+	if rs, ok := store.(RoundStore); ok {
+		svc.rounds = rs
+	}
+	return svc
 }
 
 // Catalogue returns the topic catalogue.
@@ -189,4 +202,21 @@ func (s *Service) Counts(ctx context.Context) (Counts, error) {
 		return Counts{}, fmt.Errorf("counts: %w", err)
 	}
 	return c, nil
+}
+
+// DisplayNames returns the names participants are shown by, for the given user IDs;
+// people who are not participants are left out.
+func (s *Service) DisplayNames(ctx context.Context, userIDs []string) (map[string]string, error) {
+	out := make(map[string]string, len(userIDs))
+	for _, id := range userIDs {
+		p, err := s.store.Participant(ctx, id)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("display names: %w", err)
+		}
+		out[id] = p.DisplayName
+	}
+	return out, nil
 }

@@ -3,6 +3,7 @@ package slackfake
 import (
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -76,7 +77,7 @@ func (s *Server) writeSeenLocked(w io.Writer, self string, x Seen) {
 		head += " in " + s.channelLabelLocked(x.Channel)
 	}
 	fmt.Fprintf(w, "%s  %s\n", s.stampLocked(s.users[self], x.At, x.SimAt), head)
-	for line := range strings.SplitSeq(x.Text, "\n") {
+	for line := range strings.SplitSeq(s.mentionNamesLocked(x.Text), "\n") {
 		if line != "" {
 			fmt.Fprintf(w, "      %s\n", line)
 		}
@@ -95,4 +96,26 @@ func (s *Server) channelLabelLocked(id string) string {
 	default:
 		return "#" + c.name
 	}
+}
+
+var mentionPattern = regexp.MustCompile(`<@([UW][A-Z0-9]+)(?:\|[^>]*)?>`)
+
+// mentionNamesLocked shows user mentions as Slack's client does: @ and the person's name.
+func (s *Server) mentionNamesLocked(text string) string {
+	return mentionPattern.ReplaceAllStringFunc(text, func(m string) string {
+		id := mentionPattern.FindStringSubmatch(m)[1]
+		if u := s.users[id]; u != nil {
+			return "@" + firstNonEmpty(u.DisplayName, u.RealName, u.Name, id)
+		}
+		return m
+	})
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
 }

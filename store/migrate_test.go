@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"io/fs"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -95,46 +97,37 @@ func TestOpen_RefusesNewerSchema(t *testing.T) {
 func TestMigrate_AppliesOnlyMissingInOrder(t *testing.T) {
 	db, _ := openTest(t)
 	ctx := context.Background()
-	init, err := migrationFS.ReadFile("migrations/0001_init.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	next := fstest.MapFS{
-		"0001_init.sql":  {Data: init},
-		"0002_notes.sql": {Data: []byte(`CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL) STRICT;`)},
-		"0003_seed.sql":  {Data: []byte(`INSERT INTO notes (body) VALUES ('after 0002');`)},
-	}
+	next, base := withMigrations(t,
+		`CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL) STRICT;`,
+		`INSERT INTO notes (body) VALUES ('after the table');`)
 	for i := range 2 {
 		if err := db.migrate(ctx, next); err != nil {
 			t.Fatalf("migrate %d: %v", i, err)
 		}
 	}
-	if got := versions(t, db); len(got) != 3 {
-		t.Errorf("versions = %v, want [1 2 3]", got)
+	if got := versions(t, db); len(got) != base+2 {
+		t.Errorf("versions = %v, want 1..%d", got, base+2)
 	}
 	var n int
 	if err := db.read.QueryRow(`SELECT count(*) FROM notes`).Scan(&n); err != nil || n != 1 {
-		t.Errorf("notes = %d, %v; want 1 row (0003 applied once)", n, err)
+		t.Errorf("notes = %d, %v; want 1 row (the last migration applied once)", n, err)
 	}
 }
 
 func TestMigrate_FailedMigrationLeavesNothing(t *testing.T) {
 	db, _ := openTest(t)
 	ctx := context.Background()
-	init, _ := migrationFS.ReadFile("migrations/0001_init.sql")
-	broken := fstest.MapFS{
-		"0001_init.sql":   {Data: init},
-		"0002_broken.sql": {Data: []byte(`CREATE TABLE half (id INTEGER); INSERT INTO no_such_table VALUES (1);`)},
-	}
+	broken, base := withMigrations(t, `CREATE TABLE half (id INTEGER); INSERT INTO no_such_table VALUES (1);`)
+	name := fmt.Sprintf("%04d_extra.sql", base+1)
 	err := db.migrate(ctx, broken)
-	if err == nil || !strings.Contains(err.Error(), "0002_broken.sql") {
-		t.Fatalf("migrate error = %v, want one naming 0002_broken.sql", err)
+	if err == nil || !strings.Contains(err.Error(), name) {
+		t.Fatalf("migrate error = %v, want one naming %s", err, name)
 	}
-	if got := versions(t, db); len(got) != 1 {
-		t.Errorf("versions = %v, want [1]", got)
+	if got := versions(t, db); len(got) != base {
+		t.Errorf("versions = %v, want 1..%d", got, base)
 	}
-	var name string
-	err = db.read.QueryRow(`SELECT name FROM sqlite_schema WHERE name = 'half'`).Scan(&name)
+	var table string
+	err = db.read.QueryRow(`SELECT name FROM sqlite_schema WHERE name = 'half'`).Scan(&table)
 	if !errors.Is(err, sql.ErrNoRows) {
 		t.Errorf("table from the failed migration exists (%v)", err)
 	}
@@ -163,18 +156,37 @@ func TestLoadMigrations_RejectsBadNumbering(t *testing.T) {
 func TestMigrate_StampsAppliedAtFromClock(t *testing.T) {
 	db, _ := openTest(t)
 	db.Clock = fixedClock(time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC))
-	init, _ := migrationFS.ReadFile("migrations/0001_init.sql")
-	if err := db.migrate(context.Background(), fstest.MapFS{
-		"0001_init.sql": {Data: init},
-		"0002_x.sql":    {Data: []byte(`CREATE TABLE x (id INTEGER) STRICT;`)},
-	}); err != nil {
+	next, base := withMigrations(t, `CREATE TABLE x (id INTEGER) STRICT;`)
+	if err := db.migrate(context.Background(), next); err != nil {
 		t.Fatal(err)
 	}
 	var at string
-	if err := db.read.QueryRow(`SELECT applied_at FROM schema_migrations WHERE version = 2`).Scan(&at); err != nil {
+	if err := db.read.QueryRow(`SELECT applied_at FROM schema_migrations WHERE version = ?`, base+1).Scan(&at); err != nil {
 		t.Fatal(err)
 	}
 	if at != "2030-01-02T03:04:05.000000000Z" {
 		t.Errorf("applied_at = %q", at)
 	}
+}
+
+// withMigrations returns the embedded migrations followed by one more for each SQL text
+// given, numbered on from them, and how many embedded ones there are.
+func withMigrations(t *testing.T, extra ...string) (fstest.MapFS, int) {
+	t.Helper()
+	fsys := fstest.MapFS{}
+	names, err := fs.Glob(migrationFiles(), "*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range names {
+		data, err := fs.ReadFile(migrationFiles(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fsys[name] = &fstest.MapFile{Data: data}
+	}
+	for i, q := range extra {
+		fsys[fmt.Sprintf("%04d_extra.sql", len(names)+i+1)] = &fstest.MapFile{Data: []byte(q)}
+	}
+	return fsys, len(names)
 }

@@ -41,6 +41,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runServe(ctx, args, stdout, stderr)
 	case "demo":
 		return runDemo(ctx, args, stdout, stderr)
+	case "import-org":
+		return runImportOrg(ctx, args, stdout, stderr)
 	case "bench":
 		return runBench(args, stdout, stderr)
 	case "version":
@@ -65,6 +67,8 @@ Commands:
   demo      play a whole programme against a built-in fake Slack, no account needed
             flags: --people N --weeks N --seed N --lang ja|en --out DIR
   bench     bench match --costs FILE [--json]: solve a dense cost matrix, print the figures
+  import-org FILE.csv  load departments and reporting lines (user ID or email, department,
+            manager ID or email); flags: --config FILE --dry-run
   version   print version and build information
 
 Configuration: a YAML file (--config) and REVERSE_MENTOR_* environment variables;

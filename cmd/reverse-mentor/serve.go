@@ -60,6 +60,7 @@ type Main struct {
 	Service   *mentoring.Service
 	Bot       *bot.Bot
 	Scheduler *scheduler.Scheduler
+	Sender    *scheduler.Sender
 }
 
 // Open opens the database, builds the service and the bot, and checks the bot token
@@ -78,11 +79,11 @@ func (m *Main) Open(ctx context.Context) error {
 		AppToken:  m.Config.Slack.AppToken,
 		BotToken:  m.Config.Slack.BotToken,
 		APIURL:    m.Config.Slack.APIURL,
-		Admins:    m.Config.Program.Admins,
 		Workers:   m.Config.Bot.Workers,
 		QueueSize: m.Config.Bot.QueueSize,
 		Clock:     m.Clock,
 		Logger:    m.Log.With("component", "bot"),
+		Notify:    func() { m.Sender.Notify() },
 	})
 	if err != nil {
 		return err
@@ -95,7 +96,18 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.Log.Info("authenticated", "team", who.Team, "bot_user", who.UserID)
-	m.Scheduler, err = scheduler.New(m.Config.Program.Location, m.Log.With("component", "scheduler"), m.jobs())
+	m.Sender, err = scheduler.NewSender(scheduler.SenderOptions{
+		Store: db, Slack: b.API(), Renderer: b, Clock: m.Clock, Logger: m.Log.With("component", "outbox"),
+		RatePerSecond: m.Config.Outbox.RatePerSecond, Burst: m.Config.Outbox.Burst,
+	})
+	if err != nil {
+		return err
+	}
+	m.Scheduler, err = scheduler.New(scheduler.Options{
+		Location: m.Config.Program.Location, Clock: m.Clock, Store: db,
+		CatchUpWindow: m.Config.Schedule.CatchUpWindow, Logger: m.Log.With("component", "scheduler"),
+		AfterRun: func(string) { m.Sender.Notify() },
+	}, m.jobs())
 	return err
 }
 
@@ -114,12 +126,24 @@ func (m *Main) jobs() []scheduler.Job {
 	}}
 }
 
-// Run serves until ctx ends (SIGINT or SIGTERM), then stops within shutdownGrace.
+// Run serves until ctx ends (SIGINT or SIGTERM), then stops within shutdownGrace: the
+// bot finishes or abandons its handlers, the scheduler its jobs, and the outbox sender
+// its sends in flight (a send cut short is reconciled at the next start).
 func (m *Main) Run(ctx context.Context) error {
+	senderDone := make(chan error, 1)
+	go func() { senderDone <- m.Sender.Run(ctx) }()
 	m.Scheduler.Start()
 	m.Log.Info("serving")
 	err := m.Bot.Run(ctx, shutdownGrace/2)
 	m.Scheduler.Stop(shutdownGrace / 2)
+	select {
+	case serr := <-senderDone:
+		if serr != nil && !errors.Is(serr, context.Canceled) {
+			m.Log.Error("outbox sender", "err", serr)
+		}
+	case <-time.After(shutdownGrace / 2):
+		m.Log.Warn("outbox sender still stopping")
+	}
 	if errors.Is(err, context.Canceled) {
 		return nil
 	}
@@ -147,6 +171,10 @@ func serviceOptions(c Config) mentoring.Options {
 		Catalogue:   catalogue,
 		Departments: c.Program.Departments,
 		Cadence:     mentoring.Cadence(c.Program.DefaultCadence),
+		Admins:      c.Program.Admins,
+
+		AllowSameDepartment: c.Program.AllowSameDepartment,
+		RepeatWindowRounds:  c.Program.RepeatWindowRounds,
 	}
 }
 

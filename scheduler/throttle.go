@@ -1,0 +1,140 @@
+package scheduler
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// throttle paces calls to Slack: a global token bucket for chat.postMessage, a bucket per
+// channel (Slack allows about one message a second in each), and pauses after a 429,
+// per method and per channel, for as long as Retry-After says. Slack's limits run on
+// real time, so the throttle does too, whatever clock the sender is given.
+type throttle struct {
+	global       *rate.Limiter
+	channelRate  rate.Limit
+	channelBurst int
+
+	mu       sync.Mutex
+	channels map[string]*channelLimit
+	paused   map[string]time.Time // method → calls wait until then
+}
+
+// channelLimit is one channel's bucket and pause.
+type channelLimit struct {
+	lim      *rate.Limiter
+	paused   time.Time
+	lastUsed time.Time
+}
+
+// maxIdleChannels is how many channel buckets are kept before idle ones are dropped.
+const maxIdleChannels = 1024
+
+func newThrottle(perSecond float64, burst int, channelPerSecond float64, channelBurst int) *throttle {
+	return &throttle{
+		global:       rate.NewLimiter(rate.Limit(perSecond), burst),
+		channelRate:  rate.Limit(channelPerSecond),
+		channelBurst: channelBurst,
+		channels:     map[string]*channelLimit{},
+		paused:       map[string]time.Time{},
+	}
+}
+
+// waitPost waits until a message may be posted in channel: the channel's pause and bucket
+// first, so a busy channel does not hold a global token while it waits, then the global
+// pause and bucket.
+func (t *throttle) waitPost(ctx context.Context, channel string) error {
+	cl := t.channel(channel)
+	if err := sleepUntil(ctx, t.pausedUntil(methodPost, cl)); err != nil {
+		return err
+	}
+	if err := cl.lim.Wait(ctx); err != nil {
+		return err
+	}
+	if err := t.global.Wait(ctx); err != nil {
+		return err
+	}
+	// A 429 may have paused posting while this call waited for its tokens.
+	return sleepUntil(ctx, t.pausedUntil(methodPost, cl))
+}
+
+// wait waits out a pause of method (after a 429).
+func (t *throttle) wait(ctx context.Context, method string) error {
+	return sleepUntil(ctx, t.pausedUntil(method, nil))
+}
+
+// pause holds back calls of method, and posts in channel when given, for d.
+func (t *throttle) pause(method, channel string, d time.Duration) {
+	until := time.Now().Add(d)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if until.After(t.paused[method]) {
+		t.paused[method] = until
+	}
+	if channel != "" {
+		cl := t.channelLocked(channel)
+		if until.After(cl.paused) {
+			cl.paused = until
+		}
+	}
+}
+
+// pausedUntil returns when the pauses of method and of cl (if any) end.
+func (t *throttle) pausedUntil(method string, cl *channelLimit) time.Time {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	until := t.paused[method]
+	if cl != nil && cl.paused.After(until) {
+		until = cl.paused
+	}
+	return until
+}
+
+// channel returns the channel's limiter, creating it on first use.
+func (t *throttle) channel(id string) *channelLimit {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.channelLocked(id)
+}
+
+func (t *throttle) channelLocked(id string) *channelLimit {
+	now := time.Now()
+	cl := t.channels[id]
+	if cl == nil {
+		if len(t.channels) >= maxIdleChannels {
+			t.pruneLocked(now)
+		}
+		cl = &channelLimit{lim: rate.NewLimiter(t.channelRate, t.channelBurst)}
+		t.channels[id] = cl
+	}
+	cl.lastUsed = now
+	return cl
+}
+
+// pruneLocked drops the buckets of channels idle long enough to be full again.
+func (t *throttle) pruneLocked(now time.Time) {
+	idle := time.Duration(float64(t.channelBurst)/float64(t.channelRate)*float64(time.Second)) + time.Second
+	for id, cl := range t.channels {
+		if now.Sub(cl.lastUsed) > idle && now.After(cl.paused) {
+			delete(t.channels, id)
+		}
+	}
+}
+
+// sleepUntil waits until the real time until, or until ctx ends.
+func sleepUntil(ctx context.Context, until time.Time) error {
+	d := time.Until(until)
+	if d <= 0 {
+		return ctx.Err()
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-timer.C:
+		return nil
+	}
+}
