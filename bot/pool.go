@@ -53,7 +53,7 @@ func (p *pool) start(ctx context.Context) {
 // Burst handling: a worker waits while the loop has taken an envelope within quietGap,
 // for at most maxYield, before it starts a job.
 const (
-	quietGap = 300 * time.Microsecond
+	quietGap = 2 * time.Millisecond
 	maxYield = 25 * time.Millisecond
 )
 

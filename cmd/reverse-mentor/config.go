@@ -124,6 +124,11 @@ type OutboxConfig struct {
 	RatePerSecond float64 `mapstructure:"rate_per_second"`
 	// Burst is how many sends may go at once above the steady rate.
 	Burst int `mapstructure:"burst"`
+	// Lease is how long a message being sent is reserved; after a crash, a message
+	// still marked as sending is reconciled once its lease has run out.
+	Lease time.Duration `mapstructure:"lease"`
+	// RequestTimeout bounds each Slack call of the sender; at most a quarter of Lease.
+	RequestTimeout time.Duration `mapstructure:"request_timeout"`
 }
 
 // LogConfig chooses what the process logs and how.
@@ -215,8 +220,10 @@ var settings = []setting{
 	{key: "schedule.catch_up_window", def: 24 * time.Hour},
 	{key: "bot.workers", def: 16},
 	{key: "bot.queue_size", def: 1024},
-	{key: "outbox.rate_per_second", def: 1.0},
-	{key: "outbox.burst", def: 1},
+	{key: "outbox.rate_per_second", def: 10.0},
+	{key: "outbox.burst", def: 10},
+	{key: "outbox.lease", def: 2 * time.Minute},
+	{key: "outbox.request_timeout", def: 15 * time.Second},
 	{key: "log.level", def: "info"},
 	{key: "log.format", def: "text"},
 }
@@ -814,6 +821,12 @@ func (c Config) problems(req Requirement) []string {
 	}
 	if !(c.Outbox.RatePerSecond > 0) || math.IsInf(c.Outbox.RatePerSecond, 0) {
 		add("outbox.rate_per_second must be a number above 0 (got %v)", c.Outbox.RatePerSecond)
+	}
+	if c.Outbox.Lease < time.Second {
+		add("outbox.lease must be at least 1s (got %s)", c.Outbox.Lease)
+	}
+	if c.Outbox.RequestTimeout <= 0 || c.Outbox.RequestTimeout > c.Outbox.Lease/4 {
+		add("outbox.request_timeout must be above 0 and at most a quarter of outbox.lease (got %s with a lease of %s)", c.Outbox.RequestTimeout, c.Outbox.Lease)
 	}
 	if c.Outbox.Burst < 1 {
 		add("outbox.burst must be at least 1 (got %d)", c.Outbox.Burst)

@@ -78,7 +78,7 @@ func TestLoadConfig_DefaultsWithEnvOnly(t *testing.T) {
 		},
 		Schedule: ScheduleConfig{Sweep: "*/15 * * * *", Pulse: "0 10 * * MON", WeeklySummary: "0 9 * * FRI", CatchUpWindow: 24 * time.Hour},
 		Bot:      BotConfig{Workers: 16, QueueSize: 1024},
-		Outbox:   OutboxConfig{RatePerSecond: 1, Burst: 1},
+		Outbox:   OutboxConfig{RatePerSecond: 10, Burst: 10, Lease: 2 * time.Minute, RequestTimeout: 15 * time.Second},
 		Log:      LogConfig{Level: "info", Format: "text"},
 	}
 	if got.Program.Location == nil || got.Program.Location.String() != "Asia/Tokyo" {

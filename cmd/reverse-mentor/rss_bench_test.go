@@ -26,11 +26,7 @@ func BenchmarkIdleRSS(b *testing.B) {
 		b.Skip("needs /proc")
 	}
 	dir := b.TempDir()
-	bin := filepath.Join(dir, "reverse-mentor")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		b.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildBinary(b, dir)
 	dbPath := filepath.Join(dir, "rm.db")
 	seedParticipants(b, dbPath, 1000)
 	fake, err := slackfake.New(slackfake.Options{})
@@ -68,6 +64,17 @@ func BenchmarkIdleRSS(b *testing.B) {
 		b.ReportMetric(float64(rss)/1024, "rss-MB")
 		b.ReportMetric(time.Since(stopAt).Seconds()*1000, "stop-ms")
 	}
+}
+
+// buildBinary builds the reverse-mentor binary into dir.
+func buildBinary(t testing.TB, dir string) string {
+	t.Helper()
+	bin := filepath.Join(dir, "reverse-mentor")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
 }
 
 func seedParticipants(b *testing.B, path string, n int) {

@@ -99,6 +99,8 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Sender, err = scheduler.NewSender(scheduler.SenderOptions{
 		Store: db, Slack: b.API(), Renderer: b, Clock: m.Clock, Logger: m.Log.With("component", "outbox"),
 		RatePerSecond: m.Config.Outbox.RatePerSecond, Burst: m.Config.Outbox.Burst,
+		Lease: m.Config.Outbox.Lease, RequestTimeout: m.Config.Outbox.RequestTimeout,
+		ShutdownGrace: shutdownGrace / 2,
 	})
 	if err != nil {
 		return err
@@ -117,9 +119,25 @@ func (m *Main) jobs() []scheduler.Job {
 		Name: "prune-events",
 		Spec: "@daily",
 		Run: func(ctx context.Context, now time.Time) error {
-			n, err := m.DB.PruneEvents(ctx, m.Clock.Now().Add(-7*24*time.Hour))
+			if scheduler.DryRun(ctx) {
+				return nil
+			}
+			n, err := m.DB.PruneEvents(ctx, now.Add(-7*24*time.Hour))
 			if err == nil && n > 0 {
 				m.Log.Info("pruned handled events", "count", n)
+			}
+			return err
+		},
+	}, {
+		Name: "prune-outbox",
+		Spec: "@daily",
+		Run: func(ctx context.Context, now time.Time) error {
+			if scheduler.DryRun(ctx) {
+				return nil
+			}
+			n, err := m.DB.PruneOutbox(ctx, now.AddDate(0, 0, -90))
+			if err == nil && n > 0 {
+				m.Log.Info("pruned sent messages", "count", n)
 			}
 			return err
 		},
