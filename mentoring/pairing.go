@@ -3,6 +3,7 @@ package mentoring
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"sort"
 	"time"
@@ -51,8 +52,9 @@ type PairingInput struct {
 	Recent map[[2]string]bool
 	Now    time.Time
 
-	byID   map[string]*Participant
-	chains map[string][]string // user → managers above them, nearest first
+	byID     map[string]*Participant
+	chains   map[string][]string // user → managers above them, nearest first
+	managers map[string]bool     // everyone someone reports to
 }
 
 // Why a pair was ruled out or a person left unmatched. Each is a message key suffix.
@@ -92,23 +94,125 @@ type Proposal struct {
 }
 
 // Eligible reports whether mentor and mentee may be paired, and if not the first rule
-// that forbids it. It is the one place the hard rules live: proposals, swaps and manual
-// edits all ask it. It caches the org chart in the input, so one input is not for
+// that forbids it. It applies the same rules as ProposePairs, so proposals, swaps and
+// manual edits all agree. It caches the org chart in the input, so one input is not for
 // concurrent use.
 func (in *PairingInput) Eligible(rules PairingRules, mentor, mentee Participant) (bool, string) {
-	if !rules.AllowSameDepartment && in.sameDepartment(mentor, mentee) {
-		return false, ReasonSameDepartment
-	}
-	if in.inChain(mentor.UserID, mentee.UserID) || in.inChain(mentee.UserID, mentor.UserID) {
-		return false, ReasonReportingLine
-	}
-	if in.Recent[[2]string{mentor.UserID, mentee.UserID}] {
-		return false, ReasonRepeat
-	}
-	if len(commonLangs(mentor.Languages, mentee.Languages)) == 0 {
-		return false, ReasonNoLanguage
+	m, e := in.prepare(&mentor, nil), in.prepare(&mentee, nil)
+	if r := in.ruleOut(rules, &m, &e); r >= 0 {
+		return false, reasonOrder[r]
 	}
 	return true, ""
+}
+
+// reasonOrder lists the hard rules in the order they are checked; ruleOut returns an
+// index into it.
+var reasonOrder = [...]string{ReasonSameDepartment, ReasonReportingLine, ReasonRepeat, ReasonNoLanguage}
+
+// prepared is a participant reduced to what the rules and scores compare, computed once
+// per round so that checking every mentor against every mentee allocates nothing.
+type prepared struct {
+	p        *Participant
+	deptKey  string
+	orgDept  string // key of the imported department, "" when there is none
+	chain    []string
+	langs    uint8
+	topics   []uint64 // bit set over topic indexes
+	wait     float64  // weeks waited since joining, capped
+	depth    int
+	hasDepth bool
+}
+
+// prepare computes p's comparison form; topicBit maps topic IDs to bit indexes (nil
+// builds a private one, enough for comparing two people that share it).
+func (in *PairingInput) prepare(p *Participant, topicBit map[string]int) prepared {
+	if topicBit == nil {
+		topicBit = in.topicBits()
+	}
+	out := prepared{p: p, deptKey: DepartmentKey(p.Department), chain: in.chain(p.UserID)}
+	// Seniority is known where the org chart reaches: the depth below the top.
+	out.depth, out.hasDepth = len(out.chain), len(out.chain) > 0 || in.isManager(p.UserID)
+	if d := in.Departments[p.UserID]; d != "" {
+		out.orgDept = DepartmentKey(d)
+	}
+	for i, l := range Langs {
+		if slices.Contains(p.Languages, l) {
+			out.langs |= 1 << i
+		}
+	}
+	out.topics = make([]uint64, (len(topicBit)+63)/64)
+	for _, t := range p.Topics {
+		if b, ok := topicBit[t]; ok {
+			out.topics[b/64] |= 1 << (b % 64)
+		}
+	}
+	if !p.JoinedAt.IsZero() && in.Now.After(p.JoinedAt) {
+		out.wait = math.Min(in.Now.Sub(p.JoinedAt).Hours()/(24*7), 12)
+	}
+	return out
+}
+
+// isManager reports whether anyone in the round's data reports to the user.
+func (in *PairingInput) isManager(userID string) bool {
+	if in.managers == nil {
+		in.managers = map[string]bool{}
+		for _, p := range in.Participants {
+			for _, m := range in.managersOf(p.UserID) {
+				in.managers[m] = true
+			}
+		}
+		for _, m := range in.Managers {
+			in.managers[m] = true
+		}
+	}
+	return in.managers[userID]
+}
+
+// topicBits numbers every topic anyone in the round chose.
+func (in *PairingInput) topicBits() map[string]int {
+	bits := map[string]int{}
+	for _, p := range in.Participants {
+		for _, t := range p.Topics {
+			if _, ok := bits[t]; !ok {
+				bits[t] = len(bits)
+			}
+		}
+	}
+	return bits
+}
+
+// ruleOut returns the index in reasonOrder of the first hard rule that forbids the pair,
+// or -1 when the pair is allowed.
+func (in *PairingInput) ruleOut(rules PairingRules, m, e *prepared) int {
+	if !rules.AllowSameDepartment && (m.deptKey == e.deptKey || m.orgDept != "" && m.orgDept == e.orgDept) {
+		return 0
+	}
+	if slices.Contains(e.chain, m.p.UserID) || slices.Contains(m.chain, e.p.UserID) {
+		return 1
+	}
+	if len(in.Recent) > 0 && in.Recent[[2]string{m.p.UserID, e.p.UserID}] {
+		return 2
+	}
+	if m.langs&e.langs == 0 {
+		return 3
+	}
+	return -1
+}
+
+// scorePrepared is the pair's score; the same sum as score, without allocating.
+func scorePrepared(w Weights, m, e *prepared) float64 {
+	shared := 0
+	for i := range m.topics {
+		shared += bits.OnesCount64(m.topics[i] & e.topics[i])
+	}
+	s := w.SharedTopic*float64(shared) - w.TZHour*tzGapHours(m.p.TZOffset, e.p.TZOffset)
+	if m.p.FreeTopics != "" && e.p.FreeTopics != "" {
+		s += w.FreeTopics
+	}
+	if m.hasDepth && e.hasDepth && e.depth < m.depth {
+		s += w.SeniorityStep * float64(m.depth-e.depth)
+	}
+	return s + w.WaitingWeek*(m.wait+e.wait)
 }
 
 // sameDepartment reports whether the two share a department by their own word or by
@@ -175,34 +279,28 @@ func (in *PairingInput) index() map[string]*Participant {
 	return in.byID
 }
 
-// score is how good a pair is; higher is better.
-func (in *PairingInput) score(w Weights, mentor, mentee Participant, depths map[string]int) (float64, ProposedPair) {
-	shared := sharedTopics(mentor.Topics, mentee.Topics)
-	gap := tzGapHours(mentor.TZOffset, mentee.TZOffset)
-	s := w.SharedTopic*float64(len(shared)) - w.TZHour*gap
-	if mentor.FreeTopics != "" && mentee.FreeTopics != "" {
-		s += w.FreeTopics
-	}
-	if dm, ok := depths[mentor.UserID]; ok {
-		if de, ok := depths[mentee.UserID]; ok && de < dm {
-			s += w.SeniorityStep * float64(dm-de)
-		}
-	}
-	for _, p := range []Participant{mentor, mentee} {
-		if !p.JoinedAt.IsZero() && in.Now.After(p.JoinedAt) {
-			s += w.WaitingWeek * math.Min(in.Now.Sub(p.JoinedAt).Hours()/(24*7), 12)
-		}
-	}
-	return s, ProposedPair{MentorID: mentor.UserID, MenteeID: mentee.UserID, Score: s,
-		SharedTopics: shared, Languages: commonLangs(mentor.Languages, mentee.Languages), TZGapHours: gap}
+// score is how good a pair is (higher is better), with what explains it.
+func (in *PairingInput) score(w Weights, mentor, mentee Participant) (float64, ProposedPair) {
+	topicBit := in.topicBits()
+	m, e := in.prepare(&mentor, topicBit), in.prepare(&mentee, topicBit)
+	return in.explain(w, &m, &e)
+}
+
+// explain scores a prepared pair and lists what it shares.
+func (in *PairingInput) explain(w Weights, m, e *prepared) (float64, ProposedPair) {
+	s := scorePrepared(w, m, e)
+	return s, ProposedPair{MentorID: m.p.UserID, MenteeID: e.p.UserID, Score: s,
+		SharedTopics: sharedTopics(m.p.Topics, e.p.Topics), Languages: commonLangs(m.p.Languages, e.p.Languages),
+		TZGapHours: tzGapHours(m.p.TZOffset, e.p.TZOffset)}
 }
 
 // ProposePairs decides a round: the assignment of mentors (with their capacities) to
 // mentees that pairs as many people as the hard rules allow and, among those, has the
 // highest total score. It is deterministic for the same input.
 func ProposePairs(in PairingInput, rules PairingRules) (Proposal, error) {
-	var mentors, mentees []Participant
-	for _, p := range in.Participants {
+	var mentors, mentees []*Participant
+	for i := range in.Participants {
+		p := &in.Participants[i]
 		if !p.Active(in.Now) {
 			continue
 		}
@@ -213,32 +311,23 @@ func ProposePairs(in PairingInput, rules PairingRules) (Proposal, error) {
 			mentees = append(mentees, p)
 		}
 	}
-	byUser := func(a, b Participant) int { return cmpString(a.UserID, b.UserID) }
+	byUser := func(a, b *Participant) int { return cmpString(a.UserID, b.UserID) }
 	slices.SortFunc(mentors, byUser)
 	slices.SortFunc(mentees, byUser)
 
-	// Seniority is known where the org chart reaches: the depth below the top.
-	depths := make(map[string]int, len(in.Participants))
-	isManager := map[string]bool{}
-	for _, p := range in.Participants {
-		for _, m := range in.managersOf(p.UserID) {
-			isManager[m] = true
+	topicBit := in.topicBits()
+	prep := func(ps []*Participant) []prepared {
+		out := make([]prepared, len(ps))
+		for i, p := range ps {
+			out[i] = in.prepare(p, topicBit)
 		}
+		return out
 	}
-	for _, p := range in.Participants {
-		if c := in.chain(p.UserID); len(c) > 0 || isManager[p.UserID] {
-			depths[p.UserID] = len(c)
-		}
-	}
+	pm, pe := prep(mentors), prep(mentees)
 
-	ruledOut := map[string]map[string]int{} // user → reason → count
-	count := func(user, reason string) {
-		if ruledOut[user] == nil {
-			ruledOut[user] = map[string]int{}
-		}
-		ruledOut[user][reason]++
-	}
-	details := map[[2]int]ProposedPair{}
+	// How many partners each rule ruled out, per person, to explain who stays unmatched.
+	mentorOut := make([][len(reasonOrder)]int, len(mentors))
+	menteeOut := make([][len(reasonOrder)]int, len(mentees))
 	capacity := make([]int, len(mentors))
 	for i, m := range mentors {
 		capacity[i] = max(1, m.Capacity)
@@ -254,49 +343,36 @@ func ProposePairs(in PairingInput, rules PairingRules) (Proposal, error) {
 	if sparse {
 		var g match.Sparse
 		g.Cols = len(mentees)
-		for r, m := range mentors {
-			type cand struct {
-				col   int
-				score float64
-			}
-			var cands []cand
-			for c, e := range mentees {
-				ok, why := in.Eligible(rules, m, e)
-				if !ok {
-					count(m.UserID, why)
-					count(e.UserID, why)
+		best := newTopK(limit)
+		for r := range pm {
+			best.reset()
+			for c := range pe {
+				if why := in.ruleOut(rules, &pm[r], &pe[c]); why >= 0 {
+					mentorOut[r][why]++
+					menteeOut[c][why]++
 					continue
 				}
-				s, d := in.score(rules.Weights, m, e, depths)
-				details[[2]int{r, c}] = d
-				cands = append(cands, cand{c, s})
+				best.offer(c, scorePrepared(rules.Weights, &pm[r], &pe[c]))
 			}
-			sort.SliceStable(cands, func(a, b int) bool { return cands[a].score > cands[b].score })
-			if len(cands) > limit {
-				cands = cands[:limit]
-			}
-			cols := make([]int, len(cands))
-			costs := make([]float64, len(cands))
-			for i, c := range cands {
-				cols[i], costs[i] = c.col, -c.score
+			cols, scores := best.sorted()
+			costs := make([]float64, len(scores))
+			for i, sc := range scores {
+				costs[i] = -sc
 			}
 			g.AddRow(cols, costs)
 		}
 		pairing, err = match.SolveSparseCapacity(g, capacity)
 	} else {
 		d := match.NewDense(len(mentors), len(mentees))
-		for r, m := range mentors {
-			for c, e := range mentees {
-				ok, why := in.Eligible(rules, m, e)
-				if !ok {
-					count(m.UserID, why)
-					count(e.UserID, why)
+		for r := range pm {
+			for c := range pe {
+				if why := in.ruleOut(rules, &pm[r], &pe[c]); why >= 0 {
+					mentorOut[r][why]++
+					menteeOut[c][why]++
 					d.Set(r, c, math.Inf(1))
 					continue
 				}
-				s, det := in.score(rules.Weights, m, e, depths)
-				details[[2]int{r, c}] = det
-				d.Set(r, c, -s)
+				d.Set(r, c, -scorePrepared(rules.Weights, &pm[r], &pe[c]))
 			}
 		}
 		pairing, err = match.SolveDenseCapacity(d, capacity)
@@ -309,26 +385,33 @@ func ProposePairs(in PairingInput, rules PairingRules) (Proposal, error) {
 	usedMentor := make([]int, len(mentors))
 	usedMentee := make([]bool, len(mentees))
 	for _, p := range pairing.Pairs {
-		det := details[[2]int{p.Row, p.Col}]
+		s, det := in.explain(rules.Weights, &pm[p.Row], &pe[p.Col])
 		prop.Pairs = append(prop.Pairs, det)
-		prop.TotalScore += det.Score
+		prop.TotalScore += s
 		usedMentor[p.Row]++
 		usedMentee[p.Col] = true
 	}
-	eligibleCount := func(user string, others int) int {
-		n := others
-		for _, v := range ruledOut[user] {
-			n -= v
-		}
-		return n
+	slots := 0
+	for _, c := range capacity {
+		slots += c
 	}
-	unmatched := func(p Participant, others int, outnumbered bool) Unmatched {
-		u := Unmatched{UserID: p.UserID, Role: p.Role, Counts: ruledOut[p.UserID]}
+	unmatched := func(p *Participant, out [len(reasonOrder)]int, others int, outnumbered bool) Unmatched {
+		u := Unmatched{UserID: p.UserID, Role: p.Role}
+		eligible := others
+		for i, n := range out {
+			if n > 0 {
+				if u.Counts == nil {
+					u.Counts = map[string]int{}
+				}
+				u.Counts[reasonOrder[i]] = n
+				eligible -= n
+			}
+		}
 		switch {
 		case others == 0:
 			u.Reason = ReasonNoPartner
-		case eligibleCount(p.UserID, others) == 0:
-			u.Reason = dominantReason(ruledOut[p.UserID])
+		case eligible == 0:
+			u.Reason = dominantReason(u.Counts)
 		case outnumbered:
 			u.Reason = ReasonOutnumbered
 		default:
@@ -336,21 +419,90 @@ func ProposePairs(in PairingInput, rules PairingRules) (Proposal, error) {
 		}
 		return u
 	}
-	slots := 0
-	for _, c := range capacity {
-		slots += c
-	}
 	for i, m := range mentors {
 		if usedMentor[i] == 0 {
-			prop.Unmatched = append(prop.Unmatched, unmatched(m, len(mentees), slots > len(mentees)))
+			prop.Unmatched = append(prop.Unmatched, unmatched(m, mentorOut[i], len(mentees), slots > len(mentees)))
 		}
 	}
 	for i, e := range mentees {
 		if !usedMentee[i] {
-			prop.Unmatched = append(prop.Unmatched, unmatched(e, len(mentors), len(mentees) > slots))
+			prop.Unmatched = append(prop.Unmatched, unmatched(e, menteeOut[i], len(mentors), len(mentees) > slots))
 		}
 	}
 	return prop, nil
+}
+
+// topK keeps the k best-scoring candidates offered (ties to the lower column), in a
+// min-heap, so choosing a mentor's candidates costs O(n log k), not a full sort.
+type topK struct {
+	k      int
+	cols   []int
+	scores []float64
+}
+
+func newTopK(k int) *topK { return &topK{k: k} }
+
+func (t *topK) reset() { t.cols, t.scores = t.cols[:0], t.scores[:0] }
+
+// worse reports whether entry i ranks below entry j.
+func (t *topK) worse(i, j int) bool {
+	if t.scores[i] != t.scores[j] {
+		return t.scores[i] < t.scores[j]
+	}
+	return t.cols[i] > t.cols[j]
+}
+
+func (t *topK) swap(i, j int) {
+	t.cols[i], t.cols[j] = t.cols[j], t.cols[i]
+	t.scores[i], t.scores[j] = t.scores[j], t.scores[i]
+}
+
+func (t *topK) offer(col int, score float64) {
+	if len(t.cols) < t.k {
+		t.cols, t.scores = append(t.cols, col), append(t.scores, score)
+		for i := len(t.cols) - 1; i > 0; {
+			parent := (i - 1) / 2
+			if !t.worse(i, parent) {
+				break
+			}
+			t.swap(i, parent)
+			i = parent
+		}
+		return
+	}
+	// Replace the worst kept entry when the new one ranks above it.
+	if score < t.scores[0] || score == t.scores[0] && col > t.cols[0] {
+		return
+	}
+	t.cols[0], t.scores[0] = col, score
+	for i := 0; ; {
+		l, r, least := 2*i+1, 2*i+2, i
+		if l < len(t.cols) && t.worse(l, least) {
+			least = l
+		}
+		if r < len(t.cols) && t.worse(r, least) {
+			least = r
+		}
+		if least == i {
+			return
+		}
+		t.swap(i, least)
+		i = least
+	}
+}
+
+// sorted returns the kept candidates, best first; the slices are new.
+func (t *topK) sorted() ([]int, []float64) {
+	idx := make([]int, len(t.cols))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(a, b int) bool { return t.worse(idx[b], idx[a]) })
+	cols, scores := make([]int, len(idx)), make([]float64, len(idx))
+	for i, j := range idx {
+		cols[i], scores[i] = t.cols[j], t.scores[j]
+	}
+	return cols, scores
 }
 
 // dominantReason is the rule that ruled out the most partners (ties broken by rule order).

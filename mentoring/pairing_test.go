@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sort"
 	"testing"
 	"time"
 )
@@ -179,7 +180,7 @@ func bruteForce(in *PairingInput, rules PairingRules, mentors, mentees []Partici
 			if ok, _ := in.Eligible(rules, m, mentees[j]); !ok {
 				continue
 			}
-			s, _ := in.score(rules.Weights, m, mentees[j], map[string]int{})
+			s, _ := in.score(rules.Weights, m, mentees[j])
 			used[i]++
 			rec(j+1, n+1, score+s)
 			used[i]--
@@ -187,4 +188,54 @@ func bruteForce(in *PairingInput, rules PairingRules, mentors, mentees []Partici
 	}
 	rec(0, 0, 0)
 	return bestN, bestScore
+}
+
+func TestTopK_KeepsTheBestWithStableTies(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 200 {
+		k := 1 + rng.IntN(8)
+		n := rng.IntN(40)
+		scores := make([]float64, n)
+		for i := range scores {
+			scores[i] = float64(rng.IntN(6))
+		}
+		best := newTopK(k)
+		for c, s := range scores {
+			best.offer(c, s)
+		}
+		cols, got := best.sorted()
+		// Reference: a stable sort by score descending keeps lower columns first on ties.
+		idx := make([]int, n)
+		for i := range idx {
+			idx[i] = i
+		}
+		sort.SliceStable(idx, func(a, b int) bool { return scores[idx[a]] > scores[idx[b]] })
+		if len(idx) > k {
+			idx = idx[:k]
+		}
+		if len(cols) != len(idx) {
+			t.Fatalf("kept %d, want %d", len(cols), len(idx))
+		}
+		for i := range idx {
+			if cols[i] != idx[i] || got[i] != scores[idx[i]] {
+				t.Fatalf("got %v %v, want %v", cols, got, idx)
+			}
+		}
+	}
+}
+
+func TestProposePairs_SparsePathMatchesDenseWhenEveryCandidateIsKept(t *testing.T) {
+	in := benchOrg(60)
+	dense, err := ProposePairs(in, PairingRules{Weights: DefaultWeights()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in2 := benchOrg(60)
+	sparse, err := ProposePairs(in2, PairingRules{Weights: DefaultWeights(), MaxCandidates: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dense.Pairs) != len(sparse.Pairs) || math.Abs(dense.TotalScore-sparse.TotalScore) > 1e-6 {
+		t.Fatalf("dense %d pairs %.3f, sparse %d pairs %.3f", len(dense.Pairs), dense.TotalScore, len(sparse.Pairs), sparse.TotalScore)
+	}
 }

@@ -273,7 +273,7 @@ func (s *Service) SwapMentees(ctx context.Context, by string, id int64, version,
 				return &Error{Code: EINVALID, MessageKey: "round_swap_refused",
 					Data: map[string]any{"Reason": why, "Mentor": np[0], "Mentee": np[1]}}
 			}
-			_, made[k] = in.score(s.opts.Weights, *mentor, *mentee, map[string]int{})
+			_, made[k] = in.score(s.opts.Weights, *mentor, *mentee)
 		}
 		p.TotalScore += made[0].Score + made[1].Score - a.Score - b.Score
 		p.Pairs[i], p.Pairs[j] = made[0], made[1]
