@@ -63,6 +63,14 @@ type Options struct {
 	// Notify, when set, is called after a use case queued messages in the outbox (an
 	// approved round), so the sender sends them at once instead of at its next poll.
 	Notify func()
+	// Outbox, when set, reports the outbox's state for HR admins' views.
+	Outbox func(ctx context.Context) (OutboxStatus, error)
+}
+
+// OutboxStatus is the state of the outgoing message queue, for HR admins.
+type OutboxStatus struct {
+	Queued, Sent, Retried, Failed int
+	OldestQueued                  time.Time // zero when nothing waits
 }
 
 // Bot serves one Slack workspace over Socket Mode.
@@ -80,6 +88,7 @@ type Bot struct {
 	ready   chan struct{}
 	onReady sync.Once
 	notify  func()
+	outbox  func(ctx context.Context) (OutboxStatus, error)
 }
 
 // New returns a Bot; Run connects it.
@@ -131,6 +140,7 @@ func New(prog Programme, events EventLog, opts Options) (*Bot, error) {
 		http:   opts.HTTPClient,
 		ready:  make(chan struct{}),
 		notify: opts.Notify,
+		outbox: opts.Outbox,
 	}
 	if b.notify == nil {
 		b.notify = func() {}

@@ -17,6 +17,7 @@ type homeData struct {
 	Pairs       []mentoring.Pair
 	Admin       bool
 	Counts      mentoring.Counts // for admins
+	Outbox      *OutboxStatus    // for admins, when known
 	Now         time.Time
 }
 
@@ -38,6 +39,7 @@ func (b *Bot) publishHome(ctx context.Context, userID string) {
 		if d.Counts, err = b.prog.Counts(ctx); err != nil {
 			b.log.Error("home: counts", "err", err)
 		}
+		d.Outbox = b.outboxStatus(ctx)
 	}
 	view := renderHome(b.cat, d, b.prog.Catalogue())
 	if _, err := b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: userID, View: view}); err != nil {
@@ -93,8 +95,11 @@ func renderHome(cat *Catalog, d homeData, catalogue mentoring.Catalogue) slack.H
 			slack.NewDividerBlock(),
 			header(cat.T(l, "admin_title", nil)),
 			section(cat.T(l, "admin_counts", countsData(d.Counts))),
-			contextText(cat.T(l, "help_admin_commands", nil)),
 		)
+		if d.Outbox != nil {
+			blocks = append(blocks, contextText(outboxLine(cat, l, *d.Outbox, d.Now)))
+		}
+		blocks = append(blocks, contextText(cat.T(l, "help_admin_commands", nil)))
 	}
 	return slack.HomeTabViewRequest{
 		Type:   slack.VTHomeTab,

@@ -108,9 +108,22 @@ func (b *Bot) commandAdmin(ctx context.Context, sc slack.SlashCommand, lang ment
 		b.tellError(ctx, sc.UserID, sc.ResponseURL, lang, err)
 		return
 	}
-	blocks := renderAdminHelp(b.cat, lang, counts)
+	blocks := renderAdminHelp(b.cat, lang, counts, b.outboxStatus(ctx), b.clock.Now())
 	if len(args) > 0 {
 		blocks = append([]slack.Block{section(b.cat.T(lang, "admin_unknown", map[string]any{"Text": escapeMrkdwn(truncate(args[0], 40))}))}, blocks...)
 	}
 	b.respond(ctx, sc.ResponseURL, b.cat.T(lang, "admin_title", nil), blocks)
+}
+
+// outboxStatus returns the outbox's state, or nil when it is not known.
+func (b *Bot) outboxStatus(ctx context.Context) *OutboxStatus {
+	if b.outbox == nil {
+		return nil
+	}
+	st, err := b.outbox(ctx)
+	if err != nil {
+		b.log.Error("outbox status", "err", err)
+		return nil
+	}
+	return &st
 }

@@ -107,6 +107,10 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	b, err := bot.New(svc, db, bot.Options{
 		AppToken: fake.AppToken(), BotToken: fake.BotToken(), APIURL: fake.APIURL(),
 		Clock: clock, Logger: o.Log, Notify: func() { sender.Notify() },
+		Outbox: func(ctx context.Context) (bot.OutboxStatus, error) {
+			st, err := db.OutboxStats(ctx)
+			return bot.OutboxStatus{Queued: st.Queued(), Sent: st.Sent, Retried: st.Retried, Failed: st.Failed, OldestQueued: st.OldestPending}, err
+		},
 	})
 	if err != nil {
 		return Result{}, err

@@ -77,7 +77,8 @@ func usage(w io.Writer) {
 
 Commands:
   run       serve the Slack workspace over Socket Mode (the default)
-            flags: --config FILE (default ./config.yaml)
+            flags: --config FILE (default ./config.yaml), --dry-run (jobs list what they
+            would send; nothing is sent)
   demo      play a whole programme against a built-in fake Slack, no account needed
             flags: --people N --weeks N --seed N --lang ja|en --out DIR
   bench     bench match --costs FILE [--json]: solve a dense cost matrix, print the figures

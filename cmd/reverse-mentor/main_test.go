@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,7 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/reverse-mentor/reverse-mentor/mentoring"
 	"github.com/reverse-mentor/reverse-mentor/slackfake"
+	"github.com/reverse-mentor/reverse-mentor/store"
 )
 
 // clearEnv unsets every variable the configuration reads, so the host's environment
@@ -169,4 +172,50 @@ func TestDemo_PlaysOptInsAndPrintsTheTranscript(t *testing.T) {
 	}
 	t.Logf("demo of 30 people took %v", time.Since(start))
 	_ = fmt.Sprint()
+}
+
+func TestRun_DryRunLeavesTheOutboxAlone(t *testing.T) {
+	clearEnv(t)
+	fake, err := slackfake.New(slackfake.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fake.Close()
+	fake.AddUser(slackfake.User{ID: "UDRY00001", Name: "dry", Locale: "en-US"})
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "rm.db")
+	db, err := store.Open(context.Background(), dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := json.Marshal(mentoring.OrientationData{RoundID: 1, UserID: "UDRY00001", Role: mentoring.RoleMentor, Partners: []string{"UX"}})
+	if _, err := db.EnqueueNotices(context.Background(), mentoring.Notice{Key: "k1", Kind: mentoring.NoticeOrientation,
+		UserIDs: []string{"UDRY00001"}, Data: data}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	t.Setenv("SLACK_APP_TOKEN", fake.AppToken())
+	t.Setenv("SLACK_BOT_TOKEN", fake.BotToken())
+	t.Setenv("REVERSE_MENTOR_SLACK_API_URL", fake.APIURL())
+	t.Setenv("REVERSE_MENTOR_PROGRAM_HR_CHANNEL", "CHR000001")
+	t.Setenv("REVERSE_MENTOR_DATABASE_PATH", dbPath)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() {
+		var out, errOut bytes.Buffer
+		done <- run(ctx, []string{"run", "--dry-run"}, &out, &errOut)
+	}()
+	wctx, wcancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer wcancel()
+	if err := fake.WaitConnected(wctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	cancel()
+	if code := <-done; code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if n := len(fake.Calls("chat.postMessage")); n != 0 {
+		t.Fatalf("a dry run posted %d messages", n)
+	}
 }

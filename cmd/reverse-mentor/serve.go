@@ -24,6 +24,7 @@ const shutdownGrace = 4 * time.Second
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	path := configFlag(fs)
+	dryRun := fs.Bool("dry-run", false, "scheduled jobs log what they would send instead of sending it; the outbox is not drained")
 	if code, stop := parseFlags(fs, args, stderr); stop {
 		return code
 	}
@@ -33,7 +34,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitUsage
 	}
 	log := newLogger(cfg.Log, stderr)
-	m := &Main{Config: cfg, Log: log}
+	m := &Main{Config: cfg, Log: log, DryRun: *dryRun}
 	if err := m.Open(ctx); err != nil {
 		log.Error("start failed", "err", bot.Redact(err.Error()))
 		m.Close()
@@ -55,6 +56,9 @@ type Main struct {
 	Config Config
 	Log    *slog.Logger
 	Clock  mentoring.Clock
+	// DryRun runs scheduled jobs in dry-run mode (they list what they would send) and
+	// leaves the outbox alone.
+	DryRun bool
 
 	DB        *store.DB
 	Service   *mentoring.Service
@@ -84,6 +88,7 @@ func (m *Main) Open(ctx context.Context) error {
 		Clock:     m.Clock,
 		Logger:    m.Log.With("component", "bot"),
 		Notify:    func() { m.Sender.Notify() },
+		Outbox:    m.outboxStatus,
 	})
 	if err != nil {
 		return err
@@ -108,7 +113,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Scheduler, err = scheduler.New(scheduler.Options{
 		Location: m.Config.Program.Location, Clock: m.Clock, Store: db,
 		CatchUpWindow: m.Config.Schedule.CatchUpWindow, Logger: m.Log.With("component", "scheduler"),
-		AfterRun: func(string) { m.Sender.Notify() },
+		DryRun: m.DryRun, AfterRun: func(string) { m.Sender.Notify() },
 	}, m.jobs())
 	return err
 }
@@ -149,7 +154,12 @@ func (m *Main) jobs() []scheduler.Job {
 // its sends in flight (a send cut short is reconciled at the next start).
 func (m *Main) Run(ctx context.Context) error {
 	senderDone := make(chan error, 1)
-	go func() { senderDone <- m.Sender.Run(ctx) }()
+	if m.DryRun {
+		m.Log.Info("dry run: scheduled jobs list what they would send; the outbox is not drained")
+		senderDone <- nil
+	} else {
+		go func() { senderDone <- m.Sender.Run(ctx) }()
+	}
 	m.Scheduler.Start()
 	m.Log.Info("serving")
 	err := m.Bot.Run(ctx, shutdownGrace/2)
@@ -175,6 +185,15 @@ func (m *Main) Close() {
 			m.Log.Error("close database", "err", err)
 		}
 	}
+}
+
+// outboxStatus reports the outbox for HR admins' views.
+func (m *Main) outboxStatus(ctx context.Context) (bot.OutboxStatus, error) {
+	st, err := m.DB.OutboxStats(ctx)
+	if err != nil {
+		return bot.OutboxStatus{}, err
+	}
+	return bot.OutboxStatus{Queued: st.Queued(), Sent: st.Sent, Retried: st.Retried, Failed: st.Failed, OldestQueued: st.OldestPending}, nil
 }
 
 // serviceOptions maps the configuration onto the domain's options.
