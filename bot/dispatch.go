@@ -99,20 +99,38 @@ func (b *Bot) ackBadMessage(evt socketmode.Event) {
 		return
 	}
 	var env struct {
-		EnvelopeID string          `json:"envelope_id"`
-		Type       string          `json:"type"`
-		Payload    json.RawMessage `json:"payload"`
+		EnvelopeID string `json:"envelope_id"`
+		Type       string `json:"type"`
 	}
 	_ = json.Unmarshal(bad.Message, &env)
 	b.ack(env.EnvelopeID, nil)
 	if env.Type == string(socketmode.RequestTypeSlashCommands) {
-		if cmd, ok := decodeSlashCommand(env.Payload); ok {
-			b.submit("command", func(ctx context.Context) { b.handleCommand(ctx, cmd) },
-				func(ctx context.Context) { b.apologise(ctx, cmd.UserID, cmd.ResponseURL) })
-			return
-		}
+		// The payload is read by the worker, after the acknowledgement.
+		raw := bad.Message
+		b.submit("command", func(ctx context.Context) {
+			cmd, ok := decodeSlashCommand(rawPayload(raw))
+			if !ok {
+				b.log.Warn("unreadable slash command", "envelope_id", env.EnvelopeID)
+				return
+			}
+			b.handleCommand(ctx, cmd)
+		}, func(ctx context.Context) {
+			if cmd, ok := decodeSlashCommand(rawPayload(raw)); ok {
+				b.apologise(ctx, cmd.UserID, cmd.ResponseURL)
+			}
+		})
+		return
 	}
 	b.log.Warn("unreadable envelope", "type", truncate(env.Type, 40), "envelope_id", env.EnvelopeID, "err", bad.Cause)
+}
+
+// rawPayload returns the payload of a raw envelope, or nil.
+func rawPayload(raw json.RawMessage) json.RawMessage {
+	var full struct {
+		Payload json.RawMessage `json:"payload"`
+	}
+	_ = json.Unmarshal(raw, &full)
+	return full.Payload
 }
 
 // decodeSlashCommand reads a slash_commands payload tolerantly: every field as Slack

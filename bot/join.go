@@ -13,14 +13,7 @@ import (
 // trigger lives 3 seconds, so this runs first in its job and does only one read before
 // views.open. When the trigger has expired, the person gets a button that opens it anew.
 func (b *Bot) openJoin(ctx context.Context, userID, triggerID, responseURL string) {
-	person, err := b.users.lookup(ctx, userID)
-	if err != nil {
-		b.log.Warn("users.info", "user", userID, "err", redact(err.Error()))
-	}
-	lang, err := b.prog.Language(ctx, userID, person.Locale)
-	if err != nil {
-		b.log.Error("language", "user", userID, "err", err)
-	}
+	person, lang := b.personAndLang(ctx, userID)
 	draft, editing, err := b.prog.DraftProfile(ctx, person)
 	if err != nil {
 		b.tellError(ctx, userID, responseURL, lang, err)

@@ -53,8 +53,8 @@ func (p *pool) start(ctx context.Context) {
 // Burst handling: a worker waits while the loop has taken an envelope within quietGap,
 // for at most maxYield, before it starts a job.
 const (
-	quietGap = 2 * time.Millisecond
-	maxYield = 25 * time.Millisecond
+	quietGap = 5 * time.Millisecond
+	maxYield = 50 * time.Millisecond
 )
 
 // sawEnvelope records that the loop took an envelope now.

@@ -45,9 +45,16 @@ func (b *Bot) reply(ctx context.Context, userID, responseURL, text string, block
 	b.dm(ctx, userID, text, blocks)
 }
 
-// langOf returns the language to speak to the user in, falling back to the programme's
-// language when the lookup fails.
+// langOf returns the language to speak to the user in.
 func (b *Bot) langOf(ctx context.Context, userID string) mentoring.Lang {
+	_, lang := b.personAndLang(ctx, userID)
+	return lang
+}
+
+// personAndLang looks the user up in Slack and resolves their language: their choice,
+// else their Slack locale, else the programme's. Failures are logged and fall back, so
+// the person is always answered.
+func (b *Bot) personAndLang(ctx context.Context, userID string) (mentoring.Person, mentoring.Lang) {
 	person, err := b.users.lookup(ctx, userID)
 	if err != nil {
 		b.log.Warn("users.info", "user", userID, "err", redact(err.Error()))
@@ -56,7 +63,7 @@ func (b *Bot) langOf(ctx context.Context, userID string) mentoring.Lang {
 	if err != nil {
 		b.log.Error("language", "user", userID, "err", err)
 	}
-	return lang
+	return person, lang
 }
 
 // apologise tells the user something went wrong on our side, without details.

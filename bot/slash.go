@@ -11,14 +11,7 @@ import (
 // handleCommand answers one `/reverse-mentor` invocation (already acknowledged).
 func (b *Bot) handleCommand(ctx context.Context, sc slack.SlashCommand) {
 	c := parseCommand(sc.Text)
-	person, err := b.users.lookup(ctx, sc.UserID)
-	if err != nil {
-		b.log.Warn("users.info", "user", sc.UserID, "err", redact(err.Error()))
-	}
-	lang, err := b.prog.Language(ctx, sc.UserID, person.Locale)
-	if err != nil {
-		b.log.Error("language", "user", sc.UserID, "err", err)
-	}
+	_, lang := b.personAndLang(ctx, sc.UserID)
 	b.log.Info("command", "user", sc.UserID, "name", c.name, "args", len(c.args))
 	admin := b.isAdmin(sc.UserID)
 	switch {

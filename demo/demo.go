@@ -331,7 +331,12 @@ func (s *script) join(ctx context.Context, m member, rng *rand.Rand, curious boo
 				return err
 			}
 		case 2:
-			if _, err := s.command(ctx, m.ID, "lang en"); err != nil {
+			// Switches language away from their Slack locale's.
+			want := "lang en"
+			if m.Locale == "en-US" {
+				want = "lang ja"
+			}
+			if _, err := s.command(ctx, m.ID, want); err != nil {
 				return err
 			}
 		case 3:
@@ -419,8 +424,7 @@ func (s *script) command(ctx context.Context, userID, text string) (slackfake.Se
 	if _, err := p.Command(ctx, text); err != nil {
 		return slackfake.Seen{}, err
 	}
-	n := 0
-	return p.WaitSeen(ctx, func(slackfake.Seen) bool { n++; return n > before })
+	return p.WaitNew(ctx, before)
 }
 
 func (s *script) waitHome(ctx context.Context, p *slackfake.Person) (slackfake.Seen, error) {

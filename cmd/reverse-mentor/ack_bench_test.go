@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"slices"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -60,30 +59,17 @@ func BenchmarkAckLatency_Binary200(b *testing.B) {
 		for i, p := range people {
 			before[i] = len(p.Seen())
 		}
-		lat := make([]time.Duration, n)
-		var wg sync.WaitGroup
-		start := make(chan struct{})
-		for i, p := range people {
-			wg.Go(func() {
-				<-start
-				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-				defer cancel()
-				r, err := p.Command(ctx, "help")
-				if err != nil {
-					b.Error(err)
-					return
-				}
-				lat[i] = r.AckLatency
-			})
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		lat, err := slackfake.CommandBurst(ctx, people, "help")
+		cancel()
+		if err != nil {
+			b.Fatal(err)
 		}
-		close(start)
-		wg.Wait()
 		all = append(all, lat...)
 		b.StopTimer()
 		for i, p := range people {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			k := 0
-			if _, err := p.WaitSeen(ctx, func(slackfake.Seen) bool { k++; return k > before[i] }); err != nil {
+			if _, err := p.WaitNew(ctx, before[i]); err != nil {
 				b.Fatalf("no answer for %s: %v", p.ID(), err)
 			}
 			cancel()
