@@ -147,3 +147,16 @@ func TestRenderRound_PaginatesWithinBlockLimits(t *testing.T) {
 		t.Fatalf("pages showed %d of 500 pairs", seen)
 	}
 }
+
+func TestRenderRound_NoPairsOffersNoApproval(t *testing.T) {
+	cat, err := NewCatalog(mentoring.LangJA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := mentoring.Round{ID: 2, Version: 1, Status: mentoring.RoundProposed,
+		Proposal: mentoring.Proposal{Unmatched: []mentoring.Unmatched{{UserID: "U1", Role: mentoring.RoleMentor, Reason: mentoring.ReasonNoPartner}}}}
+	buf, _ := json.Marshal(renderRound(cat, mentoring.LangEN, r, 0, mentoring.DefaultCatalogue(), ""))
+	if strings.Contains(string(buf), actionRoundApprove) || !strings.Contains(string(buf), actionRoundRerun) {
+		t.Fatalf("empty round renders %s", buf)
+	}
+}

@@ -158,9 +158,9 @@ func renderRound(cat *Catalog, lang mentoring.Lang, r mentoring.Round, page int,
 	cancel.Confirm = slack.NewConfirmationBlockObject(plain(t("round_cancel_title", nil), 100),
 		plain(t("round_cancel_text", nil), 300), plain(t("round_button_cancel", nil), 30), plain(t("modal_cancel", nil), 30))
 	cancel.Confirm.Style = slack.StyleDanger
-	elems := []slack.BlockElement{approve}
+	var elems []slack.BlockElement
 	if len(p.Pairs) > 0 {
-		elems = append(elems, button(actionRoundEdit, t("round_button_edit", nil), ref.String(), ""))
+		elems = append(elems, approve, button(actionRoundEdit, t("round_button_edit", nil), ref.String(), ""))
 	}
 	elems = append(elems, button(actionRoundRerun, t("round_button_rerun", nil), ref.String(), ""), cancel)
 	blocks = append(blocks, slack.NewActionBlock("actions_round", elems...))
