@@ -35,6 +35,7 @@ type Programme interface {
 
 	ProposeRound(ctx context.Context, by string) (mentoring.Round, error)
 	Round(ctx context.Context, by string, id int64) (mentoring.Round, error)
+	PendingRound(ctx context.Context, by string) (mentoring.Round, error)
 	RemovePair(ctx context.Context, by string, id int64, version, i int) (mentoring.Round, error)
 	SwapMentees(ctx context.Context, by string, id int64, version, i, j int) (mentoring.Round, error)
 	ApproveRound(ctx context.Context, by string, id int64, version int) (mentoring.Round, error)

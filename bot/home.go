@@ -18,6 +18,7 @@ type homeData struct {
 	Admin       bool
 	Counts      mentoring.Counts // for admins
 	Outbox      *OutboxStatus    // for admins, when known
+	Pending     *mentoring.Round // for admins: the proposal waiting for review
 	Now         time.Time
 }
 
@@ -40,6 +41,11 @@ func (b *Bot) publishHome(ctx context.Context, userID string) {
 			b.log.Error("home: counts", "err", err)
 		}
 		d.Outbox = b.outboxStatus(ctx)
+		if r, err := b.prog.PendingRound(ctx, userID); err == nil {
+			d.Pending = &r
+		} else if mentoring.ErrorCode(err) != mentoring.ENOTFOUND {
+			b.log.Error("home: pending round", "err", err)
+		}
 	}
 	view := renderHome(b.cat, d, b.prog.Catalogue())
 	if _, err := b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: userID, View: view}); err != nil {
@@ -96,6 +102,12 @@ func renderHome(cat *Catalog, d homeData, catalogue mentoring.Catalogue) slack.H
 			header(cat.T(l, "admin_title", nil)),
 			section(cat.T(l, "admin_counts", countsData(d.Counts))),
 		)
+		if d.Pending != nil {
+			blocks = append(blocks, section(cat.T(l, "home_round_pending", map[string]any{"ID": d.Pending.ID,
+				"Pairs": len(d.Pending.Proposal.Pairs), "By": d.Pending.CreatedBy})))
+		}
+		blocks = append(blocks, slack.NewActionBlock("actions_admin",
+			button(actionRoundPropose, cat.T(l, "round_button_propose", nil), "", "")))
 		if d.Outbox != nil {
 			blocks = append(blocks, contextText(outboxLine(cat, l, *d.Outbox, d.Now)))
 		}

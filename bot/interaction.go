@@ -84,6 +84,8 @@ func (b *Bot) handleActions(ctx context.Context, cb slack.InteractionCallback) {
 			b.publishHome(ctx, cb.User.ID)
 		case actionRoundApprove, actionRoundCancel, actionRoundRerun, actionRoundEdit, actionRoundPage, actionRoundPage + "_next":
 			b.handleRoundAction(ctx, cb, a)
+		case actionRoundPropose:
+			b.proposeRound(ctx, cb.User.ID, "", b.langOf(ctx, cb.User.ID))
 		case actionHelp:
 			lang := b.langOf(ctx, cb.User.ID)
 			b.dm(ctx, cb.User.ID, b.cat.T(lang, "help_title", nil), renderHelp(b.cat, lang, b.isAdmin(cb.User.ID)))

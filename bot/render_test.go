@@ -100,8 +100,9 @@ func TestRender_Golden(t *testing.T) {
 				Role: mentoring.RoleMentee, Partners: []string{"U0MENTOR1"}}))
 			golden(t, "home_newcomer."+lang, renderHome(cat, homeData{Lang: l, Now: now}, catalogue))
 			golden(t, "home_admin."+lang, renderHome(cat, homeData{Lang: l, Participant: &p, Admin: true, Now: now,
-				Counts: mentoring.Counts{Active: 40, Paused: 3, Left: 2, Mentors: 22, Mentees: 21},
-				Outbox: &OutboxStatus{Queued: 3, Sent: 120, Retried: 4, Failed: 1, OldestQueued: now.Add(-90 * time.Second)}}, catalogue))
+				Counts:  mentoring.Counts{Active: 40, Paused: 3, Left: 2, Mentors: 22, Mentees: 21},
+				Outbox:  &OutboxStatus{Queued: 3, Sent: 120, Retried: 4, Failed: 1, OldestQueued: now.Add(-90 * time.Second)},
+				Pending: &round}, catalogue))
 		})
 	}
 }

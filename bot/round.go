@@ -18,6 +18,7 @@ const (
 	actionRoundRerun   = "round_rerun"
 	actionRoundCancel  = "round_cancel"
 	actionRoundPage    = "round_page"
+	actionRoundPropose = "round_propose"
 	callbackRoundEdit  = "round_edit"
 	pairsPerPage       = 35
 )
@@ -49,21 +50,30 @@ func parseRoundRef(s string) (roundRef, bool) {
 // commandRound is `/reverse-mentor admin round`: compute a proposal and show it to the
 // admin in a DM, where it can be reviewed, edited and approved.
 func (b *Bot) commandRound(ctx context.Context, sc slack.SlashCommand, lang mentoring.Lang) {
-	r, err := b.prog.ProposeRound(ctx, sc.UserID)
+	b.proposeRound(ctx, sc.UserID, sc.ResponseURL, lang)
+}
+
+// proposeRound computes a proposal, sends its preview to the admin's DM and says so
+// (through responseURL when the admin typed a command).
+func (b *Bot) proposeRound(ctx context.Context, userID, responseURL string, lang mentoring.Lang) {
+	r, err := b.prog.ProposeRound(ctx, userID)
 	if err != nil {
-		b.tellError(ctx, sc.UserID, sc.ResponseURL, lang, err)
+		b.tellError(ctx, userID, responseURL, lang, err)
 		return
 	}
-	b.log.Info("round proposed", "round", r.ID, "by", sc.UserID, "pairs", len(r.Proposal.Pairs), "unmatched", len(r.Proposal.Unmatched))
+	b.log.Info("round proposed", "round", r.ID, "by", userID, "pairs", len(r.Proposal.Pairs), "unmatched", len(r.Proposal.Unmatched))
 	blocks := renderRound(b.cat, lang, r, 0, b.prog.Catalogue(), "")
-	if _, _, err := b.api.PostMessageContext(ctx, sc.UserID, slack.MsgOptionText(b.cat.T(lang, "round_title", map[string]any{"ID": r.ID}), false),
+	if _, _, err := b.api.PostMessageContext(ctx, userID, slack.MsgOptionText(b.cat.T(lang, "round_title", map[string]any{"ID": r.ID}), false),
 		slack.MsgOptionBlocks(blocks...)); err != nil {
 		b.log.Error("post round preview", "err", redact(err.Error()))
-		b.tellError(ctx, sc.UserID, sc.ResponseURL, lang, err)
+		b.tellError(ctx, userID, responseURL, lang, err)
 		return
 	}
-	text := b.cat.T(lang, "round_sent", nil)
-	b.respond(ctx, sc.ResponseURL, text, []slack.Block{section(text)})
+	if responseURL != "" {
+		text := b.cat.T(lang, "round_sent", nil)
+		b.respond(ctx, responseURL, text, []slack.Block{section(text)})
+	}
+	b.publishHome(ctx, userID)
 }
 
 // commandPairs is `/reverse-mentor admin pairs`: the pairs now meeting.

@@ -234,3 +234,28 @@ func waitDrained(t *testing.T, h *harness) {
 	}
 	t.Fatal("outbox did not drain")
 }
+
+func TestRound_ProposeFromTheAppHome(t *testing.T) {
+	h := newHarness(t)
+	smallOrg(h)
+	admin := h.user(adminID, "HR", "en-US")
+	ctx := ctxT(t)
+	if err := admin.OpenHome(ctx); err != nil {
+		t.Fatal(err)
+	}
+	waitText(t, admin, "Propose a pairing round")
+	if err := admin.Click(ctx, "round_propose", slackfake.OnHome()); err != nil {
+		t.Fatal(err)
+	}
+	waitText(t, admin, "Pairing round #1", "2 pairs")
+	waitText(t, admin, "is waiting for review")
+	// A participant's Home has neither the button nor the pending round.
+	jun := h.fake.Person("UJUN00001")
+	if err := jun.OpenHome(ctx); err != nil {
+		t.Fatal(err)
+	}
+	home := waitText(t, jun, "ガイドライン")
+	if strings.Contains(home.Text, "マッチング案をつくる") || strings.Contains(home.Text, "確認を待っています") {
+		t.Fatalf("a participant sees admin controls:\n%s", home.Text)
+	}
+}

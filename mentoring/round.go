@@ -213,6 +213,18 @@ func (s *Service) Round(ctx context.Context, by string, id int64) (Round, error)
 	return r, err
 }
 
+// PendingRound returns the proposal waiting for HR, or ENOTFOUND when there is none.
+func (s *Service) PendingRound(ctx context.Context, by string) (Round, error) {
+	if err := s.requireAdmin(by); err != nil {
+		return Round{}, err
+	}
+	r, err := s.rounds.PendingRound(ctx)
+	if errors.Is(err, ErrNotFound) {
+		return Round{}, &Error{Code: ENOTFOUND, MessageKey: "round_not_found"}
+	}
+	return r, err
+}
+
 // editProposal applies change to a proposed round at version and stores it.
 func (s *Service) editProposal(ctx context.Context, by string, id int64, version int, change func(in *PairingInput, p *Proposal) error) (Round, error) {
 	r, err := s.Round(ctx, by, id)
