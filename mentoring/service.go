@@ -205,18 +205,24 @@ func (s *Service) Counts(ctx context.Context) (Counts, error) {
 }
 
 // DisplayNames returns the names participants are shown by, for the given user IDs;
-// people who are not participants are left out.
+// people who are not participants are left out. It reads the participants once.
 func (s *Service) DisplayNames(ctx context.Context, userIDs []string) (map[string]string, error) {
 	out := make(map[string]string, len(userIDs))
+	if len(userIDs) == 0 {
+		return out, nil
+	}
+	want := make(map[string]bool, len(userIDs))
 	for _, id := range userIDs {
-		p, err := s.store.Participant(ctx, id)
-		if errors.Is(err, ErrNotFound) {
-			continue
+		want[id] = true
+	}
+	ps, err := s.rounds.ListParticipants(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("display names: %w", err)
+	}
+	for _, p := range ps {
+		if want[p.UserID] {
+			out[p.UserID] = p.DisplayName
 		}
-		if err != nil {
-			return nil, fmt.Errorf("display names: %w", err)
-		}
-		out[id] = p.DisplayName
 	}
 	return out, nil
 }
