@@ -157,7 +157,7 @@ func TestJoin_AgainOpensPrefilledFormAndUpdates(t *testing.T) {
 }
 
 func TestJoin_ExpiredTriggerOffersAButton(t *testing.T) {
-	h := newHarness(t, withProgramme(slowDraft), withFake(func(o *slackfake.Options) { o.TriggerTTL = 200 * time.Millisecond }))
+	h := newHarness(t, withProgramme(slowDraft), withFake(func(o *slackfake.Options) { o.TriggerTTL = time.Second }))
 	kai := h.user("UKAI00001", "Kai", "ja-JP")
 	ctx := ctxT(t)
 	if _, err := kai.Command(ctx, "join"); err != nil {
@@ -174,7 +174,7 @@ func TestJoin_ExpiredTriggerOffersAButton(t *testing.T) {
 
 // slowDraft makes the first draft lookup outlast the 3-second trigger.
 func slowDraft(p botProgramme) botProgramme {
-	// The fake's triggers live 200 ms in this test.
+	// The fake's triggers live 1 s in this test; the first draft takes 1.5 s.
 	return &slowProgramme{botProgramme: p, delays: 1}
 }
 

@@ -28,7 +28,7 @@ func (s *slowProgramme) DraftProfile(ctx context.Context, p mentoring.Person) (m
 	if slow {
 		d := s.delay
 		if d == 0 {
-			d = 400 * time.Millisecond
+			d = 1500 * time.Millisecond
 		}
 		time.Sleep(d)
 	}
