@@ -3,6 +3,7 @@ package slackfake
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 )
@@ -32,4 +33,32 @@ func CommandBurst(ctx context.Context, people []*Person, text string) ([]time.Du
 func (p *Person) WaitNew(ctx context.Context, n int) (Seen, error) {
 	k := 0
 	return p.WaitSeen(ctx, func(Seen) bool { k++; return k > n })
+}
+
+// CommandBurstAnswered is CommandBurst followed by waiting until every person has been
+// shown something new (the bot's answer), so that bursts can follow one another without
+// piling up unanswered work.
+func CommandBurstAnswered(ctx context.Context, people []*Person, text string) ([]time.Duration, error) {
+	before := make([]int, len(people))
+	for i, p := range people {
+		before[i] = len(p.Seen())
+	}
+	lat, err := CommandBurst(ctx, people, text)
+	if err != nil {
+		return lat, err
+	}
+	for i, p := range people {
+		if _, err := p.WaitNew(ctx, before[i]); err != nil {
+			return lat, fmt.Errorf("no answer for %s: %w", p.ID(), err)
+		}
+	}
+	return lat, nil
+}
+
+// Percentile returns the q-quantile (0 ≤ q ≤ 1) of sorted durations, in milliseconds.
+func Percentile(sorted []time.Duration, q float64) float64 {
+	if len(sorted) == 0 {
+		return 0
+	}
+	return float64(sorted[int(q*float64(len(sorted)-1))].Microseconds()) / 1000
 }
