@@ -29,6 +29,17 @@ func clearEnv(t *testing.T) {
 	}
 }
 
+// setFakeEnv configures run, through the environment, to serve the fake Slack with a
+// database at dbPath.
+func setFakeEnv(t *testing.T, fake *slackfake.Server, dbPath string) {
+	t.Helper()
+	t.Setenv("SLACK_APP_TOKEN", fake.AppToken())
+	t.Setenv("SLACK_BOT_TOKEN", fake.BotToken())
+	t.Setenv("REVERSE_MENTOR_SLACK_API_URL", fake.APIURL())
+	t.Setenv("REVERSE_MENTOR_PROGRAM_HR_CHANNEL", "CHR000001")
+	t.Setenv("REVERSE_MENTOR_DATABASE_PATH", dbPath)
+}
+
 func runCmd(t *testing.T, ctx context.Context, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
@@ -66,11 +77,8 @@ func TestRun_RejectsABadTokenAtStart(t *testing.T) {
 	}
 	defer fake.Close()
 	dir := t.TempDir()
-	t.Setenv("SLACK_APP_TOKEN", fake.AppToken())
+	setFakeEnv(t, fake, filepath.Join(dir, "rm.db"))
 	t.Setenv("SLACK_BOT_TOKEN", "xoxb-not-the-right-one")
-	t.Setenv("REVERSE_MENTOR_SLACK_API_URL", fake.APIURL())
-	t.Setenv("REVERSE_MENTOR_PROGRAM_HR_CHANNEL", "CHR000001")
-	t.Setenv("REVERSE_MENTOR_DATABASE_PATH", filepath.Join(dir, "rm.db"))
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	code, _, stderr := runCmd(t, ctx, "run")
@@ -90,12 +98,8 @@ func TestRun_ServesAndStopsWithinFiveSeconds(t *testing.T) {
 	}
 	defer fake.Close()
 	dir := t.TempDir()
-	t.Setenv("SLACK_APP_TOKEN", fake.AppToken())
-	t.Setenv("SLACK_BOT_TOKEN", fake.BotToken())
-	t.Setenv("REVERSE_MENTOR_SLACK_API_URL", fake.APIURL())
-	t.Setenv("REVERSE_MENTOR_PROGRAM_HR_CHANNEL", "CHR000001")
+	setFakeEnv(t, fake, filepath.Join(dir, "rm.db"))
 	t.Setenv("REVERSE_MENTOR_PROGRAM_ADMINS", "UADMIN001")
-	t.Setenv("REVERSE_MENTOR_DATABASE_PATH", filepath.Join(dir, "rm.db"))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	type result struct {
@@ -194,11 +198,7 @@ func TestRun_DryRunLeavesTheOutboxAlone(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	t.Setenv("SLACK_APP_TOKEN", fake.AppToken())
-	t.Setenv("SLACK_BOT_TOKEN", fake.BotToken())
-	t.Setenv("REVERSE_MENTOR_SLACK_API_URL", fake.APIURL())
-	t.Setenv("REVERSE_MENTOR_PROGRAM_HR_CHANNEL", "CHR000001")
-	t.Setenv("REVERSE_MENTOR_DATABASE_PATH", dbPath)
+	setFakeEnv(t, fake, dbPath)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
 	go func() {
