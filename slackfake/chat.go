@@ -335,20 +335,35 @@ func findMessageLocked(c *conversation, ts string) *message {
 	return nil
 }
 
-func (s *Server) chatUpdate(r *apiRequest) apiResult {
-	mc, bad := readMessageContent(r)
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// botMessageLocked finds the message a chat.update or chat.delete names (channel, ts)
+// and checks the bot wrote it; notMine is Slack's error when another user did. s.mu must
+// be held.
+func (s *Server) botMessageLocked(r *apiRequest, notMine string) (*conversation, *message, *apiResult) {
 	c := s.resolveChannelLocked(r.str("channel"))
 	if c == nil {
-		return fail("channel_not_found")
+		res := fail("channel_not_found")
+		return nil, nil, &res
 	}
 	m := findMessageLocked(c, r.str("ts"))
 	switch {
 	case m == nil:
-		return fail("message_not_found")
+		res := fail("message_not_found")
+		return nil, nil, &res
 	case m.botID != s.opts.BotID:
-		return fail("cant_update_message")
+		res := fail(notMine)
+		return nil, nil, &res
+	}
+	return c, m, nil
+}
+
+func (s *Server) chatUpdate(r *apiRequest) apiResult {
+	mc, bad := readMessageContent(r)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, m, denied := s.botMessageLocked(r, "cant_update_message")
+	switch {
+	case denied != nil:
+		return *denied
 	case bad != nil:
 		return *bad
 	case !mc.textGiven && !mc.blocksGiven && !mc.attachmentsGiven:
@@ -372,16 +387,9 @@ func (s *Server) chatUpdate(r *apiRequest) apiResult {
 func (s *Server) chatDelete(r *apiRequest) apiResult {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c := s.resolveChannelLocked(r.str("channel"))
-	if c == nil {
-		return fail("channel_not_found")
-	}
-	m := findMessageLocked(c, r.str("ts"))
-	switch {
-	case m == nil:
-		return fail("message_not_found")
-	case m.botID != s.opts.BotID:
-		return fail("cant_delete_message")
+	c, m, denied := s.botMessageLocked(r, "cant_delete_message")
+	if denied != nil {
+		return *denied
 	}
 	m.deleted = true
 	s.showMessageLocked(c, m, "message_delete")

@@ -286,20 +286,32 @@ func (s *Server) checkExternalIDLocked(spec map[string]any, self *view) *apiResu
 	return nil
 }
 
-func (s *Server) viewsOpen(r *apiRequest) apiResult {
+// modalSpec reads the modal of a views.open or views.push request, which needs a trigger.
+func modalSpec(r *apiRequest) (map[string]any, *apiResult) {
 	if r.str("trigger_id") == "" {
-		return failArgs("invalid_arguments", "missing required field: trigger_id")
+		res := failArgs("invalid_arguments", "missing required field: trigger_id")
+		return nil, &res
 	}
-	spec, bad := viewParam(r, "modal")
+	return viewParam(r, "modal")
+}
+
+// triggerForLocked checks a new modal's external_id and uses up the request's trigger, in
+// the order Slack checks them. s.mu must be held.
+func (s *Server) triggerForLocked(r *apiRequest, spec map[string]any) (*trigger, *apiResult) {
+	if bad := s.checkExternalIDLocked(spec, nil); bad != nil {
+		return nil, bad
+	}
+	return s.useTriggerLocked(r.str("trigger_id"))
+}
+
+func (s *Server) viewsOpen(r *apiRequest) apiResult {
+	spec, bad := modalSpec(r)
 	if bad != nil {
 		return *bad
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if bad := s.checkExternalIDLocked(spec, nil); bad != nil {
-		return *bad
-	}
-	t, bad := s.useTriggerLocked(r.str("trigger_id"))
+	t, bad := s.triggerForLocked(r, spec)
 	if bad != nil {
 		return *bad
 	}
@@ -323,19 +335,13 @@ func (s *Server) viewJSONForAPI(v *view) map[string]any {
 }
 
 func (s *Server) viewsPush(r *apiRequest) apiResult {
-	if r.str("trigger_id") == "" {
-		return failArgs("invalid_arguments", "missing required field: trigger_id")
-	}
-	spec, bad := viewParam(r, "modal")
+	spec, bad := modalSpec(r)
 	if bad != nil {
 		return *bad
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if bad := s.checkExternalIDLocked(spec, nil); bad != nil {
-		return *bad
-	}
-	t, bad := s.useTriggerLocked(r.str("trigger_id"))
+	t, bad := s.triggerForLocked(r, spec)
 	if bad != nil {
 		return *bad
 	}
