@@ -12,6 +12,7 @@ import (
 	"github.com/reverse-mentor/reverse-mentor/bot"
 	"github.com/reverse-mentor/reverse-mentor/mentoring"
 	"github.com/reverse-mentor/reverse-mentor/scheduler"
+	"github.com/reverse-mentor/reverse-mentor/simclock"
 	"github.com/reverse-mentor/reverse-mentor/slackfake"
 	"github.com/reverse-mentor/reverse-mentor/store"
 )
@@ -23,7 +24,7 @@ type harness struct {
 	db    *store.DB
 	svc   *mentoring.Service
 	bot   *bot.Bot
-	clock *mentoring.ManualClock
+	clock *simclock.Clock
 }
 
 type harnessOption func(*harnessConfig)
@@ -72,7 +73,7 @@ func newHarness(t testing.TB, opts ...harnessOption) *harness {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	clock := mentoring.NewManualClock(time.Date(2026, 4, 6, 0, 0, 0, 0, time.UTC))
+	clock := simclock.New(time.Date(2026, 4, 6, 0, 0, 0, 0, time.UTC))
 	db.Clock = clock
 	svc := mentoring.NewService(db, clock, mentoring.Options{Language: mentoring.LangJA, Departments: cfg.depts, Admins: []string{adminID}})
 	var prog bot.Programme = svc

@@ -8,11 +8,12 @@ import (
 
 	"encoding/json"
 	"flag"
-	"github.com/slack-go/slack"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/slack-go/slack"
 
 	"github.com/reverse-mentor/reverse-mentor/mentoring"
 )

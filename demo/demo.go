@@ -20,6 +20,7 @@ import (
 	"github.com/reverse-mentor/reverse-mentor/bot"
 	"github.com/reverse-mentor/reverse-mentor/mentoring"
 	"github.com/reverse-mentor/reverse-mentor/scheduler"
+	"github.com/reverse-mentor/reverse-mentor/simclock"
 	"github.com/reverse-mentor/reverse-mentor/slackfake"
 	"github.com/reverse-mentor/reverse-mentor/store"
 )
@@ -79,7 +80,7 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	}
 
 	org := buildOrganisation(o.People, o.Seed)
-	clock := mentoring.NewManualClock(o.Start)
+	clock := simclock.New(o.Start)
 	fake, err := slackfake.New(slackfake.Options{TeamName: "Example Co.", Clock: clock})
 	if err != nil {
 		return Result{}, fmt.Errorf("demo: start fake Slack: %w", err)
@@ -167,7 +168,7 @@ type script struct {
 	org    organisation
 	svc    *mentoring.Service
 	db     *store.DB
-	clock  *mentoring.ManualClock
+	clock  *simclock.Clock
 	rng    *rand.Rand
 	mu     sync.Mutex
 	notes  []string

@@ -4,10 +4,7 @@
 // adapters (bot, store, scheduler) call it and implement the small interfaces it declares.
 package mentoring
 
-import (
-	"sync"
-	"time"
-)
+import "time"
 
 // Lang is a message language.
 type Lang string
@@ -44,34 +41,3 @@ type WallClock struct{}
 
 // Now returns the current time in UTC.
 func (WallClock) Now() time.Time { return time.Now().UTC() }
-
-// ManualClock is a clock that moves only when told: tests and the demo use it to run weeks
-// of a programme in seconds. It is safe for concurrent use.
-type ManualClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-// NewManualClock returns a clock stopped at t.
-func NewManualClock(t time.Time) *ManualClock { return &ManualClock{now: t.UTC()} }
-
-// Now returns the clock's time.
-func (c *ManualClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Advance moves the clock forward by d.
-func (c *ManualClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
-
-// Set moves the clock to t.
-func (c *ManualClock) Set(t time.Time) {
-	c.mu.Lock()
-	c.now = t.UTC()
-	c.mu.Unlock()
-}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/reverse-mentor/reverse-mentor/mentoring"
+	"github.com/reverse-mentor/reverse-mentor/simclock"
 	"github.com/reverse-mentor/reverse-mentor/store"
 )
 
@@ -18,7 +19,7 @@ func newRoundService(t *testing.T) (*mentoring.Service, *store.DB) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	clock := mentoring.NewManualClock(time.Date(2026, 4, 6, 0, 0, 0, 0, time.UTC))
+	clock := simclock.New(time.Date(2026, 4, 6, 0, 0, 0, 0, time.UTC))
 	db.Clock = clock
 	return mentoring.NewService(db, clock, mentoring.Options{Language: mentoring.LangJA, Admins: []string{"UHR"}, RepeatWindowRounds: 3}), db
 }

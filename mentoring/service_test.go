@@ -7,17 +7,18 @@ import (
 	"time"
 
 	"github.com/reverse-mentor/reverse-mentor/mentoring"
+	"github.com/reverse-mentor/reverse-mentor/simclock"
 	"github.com/reverse-mentor/reverse-mentor/store"
 )
 
-func newService(t *testing.T) (*mentoring.Service, *mentoring.ManualClock) {
+func newService(t *testing.T) (*mentoring.Service, *simclock.Clock) {
 	t.Helper()
 	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "s.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	clock := mentoring.NewManualClock(time.Date(2026, 4, 6, 0, 0, 0, 0, time.UTC))
+	clock := simclock.New(time.Date(2026, 4, 6, 0, 0, 0, 0, time.UTC))
 	db.Clock = clock
 	return mentoring.NewService(db, clock, mentoring.Options{Language: mentoring.LangJA}), clock
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/reverse-mentor/reverse-mentor/mentoring"
+	"github.com/reverse-mentor/reverse-mentor/simclock"
 	"github.com/reverse-mentor/reverse-mentor/store"
 )
 
@@ -106,7 +107,7 @@ func actions(runs []SlotRun, loc *time.Location) string {
 
 func TestScheduler_WeeklyJobAcrossRestart(t *testing.T) {
 	tokyo := mustLoad(t, "Asia/Tokyo")
-	clock := mentoring.NewManualClock(time.Date(2025, 11, 2, 12, 0, 0, 0, tokyo)) // a Sunday
+	clock := simclock.New(time.Date(2025, 11, 2, 12, 0, 0, 0, tokyo)) // a Sunday
 	db, path := openDB(t, clock)
 	c := newCounter()
 	weekly := c.job("pulse", "0 9 * * MON")
@@ -185,7 +186,7 @@ func TestScheduler_LongOutage(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			clock := mentoring.NewManualClock(start.Add(-time.Hour))
+			clock := simclock.New(start.Add(-time.Hour))
 			db, _ := openDB(t, clock)
 			c := newCounter()
 			s := mustNew(t, Options{Location: tokyo, Clock: clock, Store: db, CatchUpWindow: tc.window}, c.job("pulse", "0 9 * * MON"))
@@ -263,7 +264,7 @@ func TestScheduler_DST(t *testing.T) {
 			loc := mustLoad(t, tc.zone)
 			from, _ := time.ParseInLocation("2006-01-02 15:04", tc.from, loc)
 			to, _ := time.ParseInLocation("2006-01-02 15:04", tc.to, loc)
-			clock := mentoring.NewManualClock(from)
+			clock := simclock.New(from)
 			db, path := openDB(t, clock)
 			c := newCounter()
 			j := c.job("j", tc.spec)
@@ -297,7 +298,7 @@ func TestScheduler_DST(t *testing.T) {
 
 func TestScheduler_TwoInstancesRunEachSlotOnce(t *testing.T) {
 	ny := mustLoad(t, "America/New_York")
-	clock := mentoring.NewManualClock(time.Date(2025, 10, 27, 0, 0, 0, 0, ny))
+	clock := simclock.New(time.Date(2025, 10, 27, 0, 0, 0, 0, ny))
 	_, path := openDB(t, clock)
 	c := newCounter()
 	jobs := []Job{c.job("sweep", "*/30 * * * *"), c.job("pulse", "0 10 * * MON"), c.job("nightly", "30 1 * * *")}
@@ -348,7 +349,7 @@ func TestScheduler_TwoInstancesRunEachSlotOnce(t *testing.T) {
 }
 
 func TestScheduler_PanicIsRecoveredAndRecorded(t *testing.T) {
-	clock := mentoring.NewManualClock(time.Date(2025, 11, 3, 8, 0, 0, 0, time.UTC))
+	clock := simclock.New(time.Date(2025, 11, 3, 8, 0, 0, 0, time.UTC))
 	db, _ := openDB(t, clock)
 	after := 0
 	s := mustNew(t, Options{Clock: clock, Store: db, AfterRun: func(string) { after++ }},
@@ -395,7 +396,7 @@ func TestScheduler_PanicIsRecoveredAndRecorded(t *testing.T) {
 }
 
 func TestScheduler_DryRunListsAndChangesNothing(t *testing.T) {
-	clock := mentoring.NewManualClock(time.Date(2025, 11, 3, 10, 0, 30, 0, time.UTC))
+	clock := simclock.New(time.Date(2025, 11, 3, 10, 0, 30, 0, time.UTC))
 	db, _ := openDB(t, clock)
 	pulse := Job{Name: "pulse", Spec: "0 10 * * MON", Run: func(ctx context.Context, now time.Time) error {
 		var ns []mentoring.Notice
@@ -439,7 +440,7 @@ func TestScheduler_DryRunListsAndChangesNothing(t *testing.T) {
 }
 
 func TestNew_Rejects(t *testing.T) {
-	clock := mentoring.NewManualClock(time.Now())
+	clock := simclock.New(time.Now())
 	db, _ := openDB(t, clock)
 	ok := func(context.Context, time.Time) error { return nil }
 	for _, tc := range []struct {
@@ -467,7 +468,7 @@ func TestNew_Rejects(t *testing.T) {
 }
 
 func TestScheduler_StartCatchesUpAndStopCancels(t *testing.T) {
-	clock := mentoring.NewManualClock(time.Date(2025, 11, 3, 9, 30, 0, 0, time.UTC))
+	clock := simclock.New(time.Date(2025, 11, 3, 9, 30, 0, 0, time.UTC))
 	db, _ := openDB(t, clock)
 	ctx := context.Background()
 	// The bot ran before: the last slot recorded is a week ago.

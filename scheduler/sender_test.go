@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/reverse-mentor/reverse-mentor/mentoring"
+	"github.com/reverse-mentor/reverse-mentor/simclock"
 	"github.com/reverse-mentor/reverse-mentor/slackfake"
 	"github.com/reverse-mentor/reverse-mentor/store"
 	"github.com/slack-go/slack"
@@ -39,7 +40,7 @@ type senderEnv struct {
 	fake  *slackfake.Server
 	db    *store.DB
 	path  string
-	clock *mentoring.ManualClock
+	clock *simclock.Clock
 	api   *slack.Client
 	users []string
 }
@@ -51,7 +52,7 @@ func newSenderEnv(t testing.TB, users int) *senderEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { fake.Close() })
-	clock := mentoring.NewManualClock(time.Date(2025, 11, 3, 9, 0, 0, 0, time.UTC))
+	clock := simclock.New(time.Date(2025, 11, 3, 9, 0, 0, 0, time.UTC))
 	db, path := openDB(t, clock)
 	e := &senderEnv{
 		fake: fake, db: db, path: path, clock: clock,

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"log/slog"
 	"math"
 	"net/url"
 	"os"
@@ -17,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/reverse-mentor/reverse-mentor/app"
 	"github.com/robfig/cron/v3"
 	"github.com/spf13/viper"
 )
@@ -29,129 +29,6 @@ const DefaultConfigPath = "config.yaml"
 // in upper case with dots as underscores follows it, e.g.
 // REVERSE_MENTOR_PROGRAM_MIN_GROUP_SIZE for program.min_group_size.
 const EnvPrefix = "REVERSE_MENTOR_"
-
-// Config is the whole validated configuration of one reverse-mentor process.
-// Its mapstructure tags are the configuration keys, a public interface: renaming
-// one breaks existing config files and deployments.
-type Config struct {
-	Slack    SlackConfig    `mapstructure:"slack"`
-	Database DatabaseConfig `mapstructure:"database"`
-	Program  ProgramConfig  `mapstructure:"program"`
-	Schedule ScheduleConfig `mapstructure:"schedule"`
-	Bot      BotConfig      `mapstructure:"bot"`
-	Outbox   OutboxConfig   `mapstructure:"outbox"`
-	Log      LogConfig      `mapstructure:"log"`
-}
-
-// SlackConfig is how the bot reaches Slack. The tokens are secrets: never log
-// them (use Config.Redacted) and never put them in an error.
-type SlackConfig struct {
-	// AppToken is the app-level token (xapp-…) used to open Socket Mode connections.
-	AppToken string `mapstructure:"app_token"`
-	// BotToken is the bot token (xoxb-…) used for Web API calls.
-	BotToken string `mapstructure:"bot_token"`
-	// APIURL is the Web API base URL, ending in "/"; tests and the demo point it at a fake.
-	APIURL string `mapstructure:"api_url"`
-}
-
-// DatabaseConfig locates the SQLite database.
-type DatabaseConfig struct {
-	// Path is the SQLite file; it is created (0600) if missing.
-	Path string `mapstructure:"path"`
-}
-
-// ProgramConfig holds the rules of the mentoring programme itself.
-type ProgramConfig struct {
-	// HRChannel is the channel ID (C…/G…) where weekly summaries are posted.
-	HRChannel string `mapstructure:"hr_channel"`
-	// Admins are the user IDs (U…/W…) of the HR admins.
-	Admins []string `mapstructure:"admins"`
-	// Language is the default message language, "ja" or "en".
-	Language string `mapstructure:"language"`
-	// Timezone is the IANA name of the programme's time zone; schedules run in it.
-	Timezone string `mapstructure:"timezone"`
-	// Location is Timezone resolved by LoadConfig; it is not a key of its own.
-	Location *time.Location `mapstructure:"-"`
-	// MinGroupSize is the anonymity threshold k: no aggregate over fewer people is shown outside admins.
-	MinGroupSize int `mapstructure:"min_group_size"`
-	// Departments are offered in the opt-in modal; empty means free text.
-	Departments []string `mapstructure:"departments"`
-	// Topics is the catalogue offered in the opt-in modal; empty means the
-	// caller's built-in catalogue (LoadConfig does not fill it in).
-	Topics []Topic `mapstructure:"topics"`
-	// AllowSameDepartment lets a mentor and a mentee of the same department be paired.
-	AllowSameDepartment bool `mapstructure:"allow_same_department"`
-	// RepeatWindowRounds is how many past rounds a pair may not be repeated in.
-	RepeatWindowRounds int `mapstructure:"repeat_window_rounds"`
-	// DefaultCadence is the session cadence proposed in the opt-in modal: weekly, biweekly or monthly.
-	DefaultCadence string `mapstructure:"default_cadence"`
-	// NudgeAfterDays is how long an unanswered check-in waits before its one nudge.
-	NudgeAfterDays int `mapstructure:"nudge_after_days"`
-}
-
-// Topic is one entry of the topic catalogue: a stable ID (stored with the
-// participants' choices) and its label in each language.
-type Topic struct {
-	ID string `mapstructure:"id" json:"id"`
-	EN string `mapstructure:"en" json:"en"`
-	JA string `mapstructure:"ja" json:"ja"`
-}
-
-// ScheduleConfig holds the cron expressions of the scheduled jobs, read in the
-// programme's time zone, and the bound on catching up missed slots.
-type ScheduleConfig struct {
-	// Sweep finds check-ins due, nudges and stalled pairs.
-	Sweep string `mapstructure:"sweep"`
-	// Pulse sends the pulse surveys.
-	Pulse string `mapstructure:"pulse"`
-	// WeeklySummary posts the HR summary.
-	WeeklySummary string `mapstructure:"weekly_summary"`
-	// CatchUpWindow is how far back missed slots are still run after a restart; older ones are skipped.
-	CatchUpWindow time.Duration `mapstructure:"catch_up_window"`
-}
-
-// BotConfig sizes the pool that handles Slack envelopes after they are acked.
-type BotConfig struct {
-	// Workers is the number of handler goroutines.
-	Workers int `mapstructure:"workers"`
-	// QueueSize is how many acked envelopes may wait for a worker.
-	QueueSize int `mapstructure:"queue_size"`
-}
-
-// OutboxConfig limits the rate at which the outbox sends messages to Slack.
-type OutboxConfig struct {
-	// RatePerSecond is the global steady send rate.
-	RatePerSecond float64 `mapstructure:"rate_per_second"`
-	// Burst is how many sends may go at once above the steady rate.
-	Burst int `mapstructure:"burst"`
-	// Lease is how long a message being sent is reserved; after a crash, a message
-	// still marked as sending is reconciled once its lease has run out.
-	Lease time.Duration `mapstructure:"lease"`
-	// RequestTimeout bounds each Slack call of the sender; at most a quarter of Lease.
-	RequestTimeout time.Duration `mapstructure:"request_timeout"`
-}
-
-// LogConfig chooses what the process logs and how.
-type LogConfig struct {
-	// Level is debug, info, warn or error.
-	Level string `mapstructure:"level"`
-	// Format is text or json.
-	Format string `mapstructure:"format"`
-}
-
-// SlogLevel returns Level as a slog.Level (info for anything unknown, which
-// validation rejects anyway).
-func (l LogConfig) SlogLevel() slog.Level {
-	switch l.Level {
-	case "debug":
-		return slog.LevelDebug
-	case "warn":
-		return slog.LevelWarn
-	case "error":
-		return slog.LevelError
-	}
-	return slog.LevelInfo
-}
 
 // Requirement says which optional parts of the configuration a command needs
 // checked at load. Keys that are set are always validated; a Requirement only
@@ -209,7 +86,7 @@ var settings = []setting{
 	{key: "program.timezone", def: "Asia/Tokyo"},
 	{key: "program.min_group_size", def: 5},
 	{key: "program.departments", def: []string(nil)},
-	{key: "program.topics", def: []Topic(nil)},
+	{key: "program.topics", def: []app.Topic(nil)},
 	{key: "program.allow_same_department", def: false},
 	{key: "program.repeat_window_rounds", def: 6},
 	{key: "program.default_cadence", def: "biweekly"},
@@ -256,13 +133,13 @@ func ConfigKeys() []string {
 //
 // A file that cannot be read or parsed is an error of its own, returned before
 // any validation.
-func LoadConfig(path string, environ []string, req Requirement) (Config, error) {
+func LoadConfig(path string, environ []string, req Requirement) (app.Config, error) {
 	v := viper.New()
 	var problems []string
 
 	fileProblems, err := readConfigFile(v, path)
 	if err != nil {
-		return Config{}, err
+		return app.Config{}, err
 	}
 	problems = append(problems, fileProblems...)
 
@@ -300,18 +177,18 @@ func LoadConfig(path string, environ []string, req Requirement) (Config, error) 
 		typed.Set(s.key, val)
 	}
 
-	var c Config
+	var c app.Config
 	if err := typed.Unmarshal(&c); err != nil {
 		// Every value was converted above; this is a bug, not a user mistake.
-		return Config{}, fmt.Errorf("decode configuration: %w", err)
+		return app.Config{}, fmt.Errorf("decode configuration: %w", err)
 	}
 	if loc, err := time.LoadLocation(c.Program.Timezone); err == nil && c.Program.Timezone != "" {
 		c.Program.Location = loc
 	}
 
-	problems = append(problems, c.problems(req)...)
+	problems = append(problems, configProblems(c, req)...)
 	if len(problems) > 0 {
-		return Config{}, &ConfigError{Problems: problems}
+		return app.Config{}, &ConfigError{Problems: problems}
 	}
 	return c, nil
 }
@@ -319,36 +196,11 @@ func LoadConfig(path string, environ []string, req Requirement) (Config, error) 
 // Validate checks c for req and returns a *ConfigError listing every problem,
 // or nil. LoadConfig already calls it; call it again after changing a loaded
 // Config (the demo, for one, points Slack at its fake).
-func (c Config) Validate(req Requirement) error {
-	if problems := c.problems(req); len(problems) > 0 {
+func Validate(c app.Config, req Requirement) error {
+	if problems := configProblems(c, req); len(problems) > 0 {
 		return &ConfigError{Problems: problems}
 	}
 	return nil
-}
-
-// Redacted returns a copy of c that is safe to log: the tokens are replaced by
-// their prefix and "…redacted". Slices are shared with c.
-func (c Config) Redacted() Config {
-	c.Slack.AppToken = redactToken(c.Slack.AppToken, appTokenPrefix)
-	c.Slack.BotToken = redactToken(c.Slack.BotToken, botTokenPrefix)
-	return c
-}
-
-const (
-	appTokenPrefix = "xapp-"
-	botTokenPrefix = "xoxb-"
-)
-
-// redactToken hides a token, keeping only its expected prefix when it has it.
-func redactToken(token, prefix string) string {
-	switch {
-	case token == "":
-		return ""
-	case strings.HasPrefix(token, prefix):
-		return prefix + "…redacted"
-	default:
-		return "…redacted"
-	}
 }
 
 // readConfigFile reads the YAML file into v and reports its unknown keys.
@@ -519,7 +371,7 @@ func convert(s setting, raw any) (any, error) {
 			return nil, errors.New("must be a list of values (comma-separated in the environment)" + got())
 		}
 		return list, nil
-	case []Topic:
+	case []app.Topic:
 		return toTopics(raw)
 	}
 	return nil, fmt.Errorf("has a default of unsupported type %T", s.def)
@@ -646,11 +498,11 @@ func toStringList(raw any) ([]string, bool) {
 
 // toTopics reads the topic catalogue from a YAML list of maps or, from the
 // environment, a JSON array of objects. Its error reports every bad entry.
-func toTopics(raw any) ([]Topic, error) {
+func toTopics(raw any) ([]app.Topic, error) {
 	switch x := raw.(type) {
 	case nil:
 		return nil, nil
-	case []Topic:
+	case []app.Topic:
 		return x, nil
 	case string:
 		if strings.TrimSpace(x) == "" {
@@ -666,7 +518,7 @@ func toTopics(raw any) ([]Topic, error) {
 	if !ok {
 		return nil, errors.New(`must be a list of {id, en, ja} entries`)
 	}
-	topics := make([]Topic, 0, len(list))
+	topics := make([]app.Topic, 0, len(list))
 	var bad []string
 	for i, e := range list {
 		m, ok := e.(map[string]any)
@@ -674,7 +526,7 @@ func toTopics(raw any) ([]Topic, error) {
 			bad = append(bad, fmt.Sprintf("entry %d is not an {id, en, ja} map", i))
 			continue
 		}
-		var t Topic
+		var t app.Topic
 		fields := slices.Sorted(func(yield func(string) bool) {
 			for k := range m {
 				if !yield(k) {
@@ -721,7 +573,7 @@ var (
 )
 
 // problems lists what is wrong with c for req, in key order.
-func (c Config) problems(req Requirement) []string {
+func configProblems(c app.Config, req Requirement) []string {
 	var p []string
 	add := func(format string, args ...any) { p = append(p, fmt.Sprintf(format, args...)) }
 
@@ -742,8 +594,8 @@ func (c Config) problems(req Requirement) []string {
 			add("%s is still the placeholder from the example", key)
 		}
 	}
-	checkToken("slack.app_token", c.Slack.AppToken, appTokenPrefix, botTokenPrefix)
-	checkToken("slack.bot_token", c.Slack.BotToken, botTokenPrefix, appTokenPrefix)
+	checkToken("slack.app_token", c.Slack.AppToken, app.AppTokenPrefix, app.BotTokenPrefix)
+	checkToken("slack.bot_token", c.Slack.BotToken, app.BotTokenPrefix, app.AppTokenPrefix)
 	if u, err := url.Parse(c.Slack.APIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		add("slack.api_url must be an http or https URL (got %q)", c.Slack.APIURL)
 	} else if !strings.HasSuffix(u.Path, "/") || u.RawQuery != "" || u.Fragment != "" {
@@ -873,7 +725,7 @@ func departmentProblems(departments []string) []string {
 
 // topicProblems checks the topic catalogue: unique non-empty IDs, both labels,
 // and Slack's option limits.
-func topicProblems(topics []Topic) []string {
+func topicProblems(topics []app.Topic) []string {
 	var p []string
 	add := func(format string, args ...any) { p = append(p, fmt.Sprintf(format, args...)) }
 	if len(topics) > maxSelectOptions {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/reverse-mentor/reverse-mentor/app"
 	"github.com/spf13/viper"
 )
 
@@ -69,17 +70,17 @@ func TestLoadConfig_DefaultsWithEnvOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Config{
-		Slack:    SlackConfig{AppToken: testAppToken, BotToken: testBotToken, APIURL: "https://slack.com/api/"},
-		Database: DatabaseConfig{Path: dbPath},
-		Program: ProgramConfig{
+	want := app.Config{
+		Slack:    app.SlackConfig{AppToken: testAppToken, BotToken: testBotToken, APIURL: "https://slack.com/api/"},
+		Database: app.DatabaseConfig{Path: dbPath},
+		Program: app.ProgramConfig{
 			HRChannel: "C0HRCHANNEL", Language: "ja", Timezone: "Asia/Tokyo", Location: tokyo,
 			MinGroupSize: 5, RepeatWindowRounds: 6, DefaultCadence: "biweekly", NudgeAfterDays: 3,
 		},
-		Schedule: ScheduleConfig{Sweep: "*/15 * * * *", Pulse: "0 10 * * MON", WeeklySummary: "0 9 * * FRI", CatchUpWindow: 24 * time.Hour},
-		Bot:      BotConfig{Workers: 16, QueueSize: 1024},
-		Outbox:   OutboxConfig{RatePerSecond: 10, Burst: 10, Lease: 2 * time.Minute, RequestTimeout: 15 * time.Second},
-		Log:      LogConfig{Level: "info", Format: "text"},
+		Schedule: app.ScheduleConfig{Sweep: "*/15 * * * *", Pulse: "0 10 * * MON", WeeklySummary: "0 9 * * FRI", CatchUpWindow: 24 * time.Hour},
+		Bot:      app.BotConfig{Workers: 16, QueueSize: 1024},
+		Outbox:   app.OutboxConfig{RatePerSecond: 10, Burst: 10, Lease: 2 * time.Minute, RequestTimeout: 15 * time.Second},
+		Log:      app.LogConfig{Level: "info", Format: "text"},
 	}
 	if got.Program.Location == nil || got.Program.Location.String() != "Asia/Tokyo" {
 		t.Errorf("Location = %v, want Asia/Tokyo", got.Program.Location)
@@ -137,16 +138,16 @@ log:
 	tests := []struct {
 		name  string
 		env   []string
-		check func(t *testing.T, c Config)
+		check func(t *testing.T, c app.Config)
 	}{
 		{
 			name: "file values",
-			check: func(t *testing.T, c Config) {
+			check: func(t *testing.T, c app.Config) {
 				if c.Slack.APIURL != "http://127.0.0.1:9999/api/" || c.Program.HRChannel != "C0FROMFILE" ||
 					!slices.Equal(c.Program.Admins, []string{"U0AAA", "W0BBB"}) || c.Program.Language != "en" ||
 					c.Program.Location.String() != "Europe/Paris" || c.Program.MinGroupSize != 7 ||
 					!slices.Equal(c.Program.Departments, []string{"Sales", "Engineering"}) ||
-					!slices.Equal(c.Program.Topics, []Topic{{ID: "ai", EN: "AI tools", JA: "AIツール"}}) ||
+					!slices.Equal(c.Program.Topics, []app.Topic{{ID: "ai", EN: "AI tools", JA: "AIツール"}}) ||
 					!c.Program.AllowSameDepartment || c.Program.DefaultCadence != "monthly" ||
 					c.Schedule.Sweep != "@hourly" || c.Schedule.CatchUpWindow != 90*time.Minute ||
 					c.Outbox.RatePerSecond != 0.5 || c.Log.Format != "json" {
@@ -169,7 +170,7 @@ log:
 				"REVERSE_MENTOR_BOT_WORKERS=4",
 				"REVERSE_MENTOR_LOG_LEVEL=debug",
 			},
-			check: func(t *testing.T, c Config) {
+			check: func(t *testing.T, c app.Config) {
 				if c.Program.HRChannel != "G0FROMENV" || c.Program.Language != "ja" || c.Program.MinGroupSize != 3 ||
 					c.Program.AllowSameDepartment || c.Schedule.CatchUpWindow != 150*time.Minute ||
 					c.Outbox.RatePerSecond != 2.5 || c.Bot.Workers != 4 || c.Log.Level != "debug" {
@@ -183,7 +184,7 @@ log:
 		{
 			name: "empty env value counts as unset",
 			env:  []string{"REVERSE_MENTOR_PROGRAM_LANGUAGE="},
-			check: func(t *testing.T, c Config) {
+			check: func(t *testing.T, c app.Config) {
 				if c.Program.Language != "en" {
 					t.Errorf("language = %q, want the file's en", c.Program.Language)
 				}
@@ -296,13 +297,13 @@ func TestLoadConfig_CommaSeparatedListsFromEnv(t *testing.T) {
 func TestLoadConfig_TopicsFromEnvJSON(t *testing.T) {
 	tests := []struct {
 		name, value string
-		want        []Topic
+		want        []app.Topic
 		wantProblem string
 	}{
 		{
 			name:  "array of objects",
 			value: `[{"id":"ai","en":"AI tools","ja":"AIツール"},{"id":"sns","en":"Social media","ja":"SNS"}]`,
-			want:  []Topic{{"ai", "AI tools", "AIツール"}, {"sns", "Social media", "SNS"}},
+			want:  []app.Topic{{ID: "ai", EN: "AI tools", JA: "AIツール"}, {ID: "sns", EN: "Social media", JA: "SNS"}},
 		},
 		{name: "not JSON", value: `ai,sns`, wantProblem: "program.topics must be a JSON array"},
 		{name: "not an array", value: `{"id":"ai"}`, wantProblem: "program.topics must be a list"},
@@ -499,7 +500,7 @@ func TestLoadConfig_TokenProblemsNeverShowTheToken(t *testing.T) {
 }
 
 func TestConfig_Redacted(t *testing.T) {
-	c := Config{Slack: SlackConfig{AppToken: testAppToken, BotToken: "bad-secretbotvalue", APIURL: "https://slack.com/api/"}}
+	c := app.Config{Slack: app.SlackConfig{AppToken: testAppToken, BotToken: "bad-secretbotvalue", APIURL: "https://slack.com/api/"}}
 	r := c.Redacted()
 	if r.Slack.AppToken != "xapp-…redacted" || r.Slack.BotToken != "…redacted" || r.Slack.APIURL != c.Slack.APIURL {
 		t.Errorf("Redacted().Slack = %+v", r.Slack)
@@ -507,7 +508,7 @@ func TestConfig_Redacted(t *testing.T) {
 	if c.Slack.AppToken != testAppToken {
 		t.Error("Redacted changed its receiver")
 	}
-	if (Config{}).Redacted().Slack.BotToken != "" {
+	if (app.Config{}).Redacted().Slack.BotToken != "" {
 		t.Error("an unset token should stay empty")
 	}
 }

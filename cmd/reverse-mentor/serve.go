@@ -10,6 +10,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/reverse-mentor/reverse-mentor/app"
 	"github.com/reverse-mentor/reverse-mentor/bot"
 	"github.com/reverse-mentor/reverse-mentor/mentoring"
 	"github.com/reverse-mentor/reverse-mentor/scheduler"
@@ -53,7 +54,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 // Main is one running reverse-mentor: the database, the domain service, the Slack bot
 // and the scheduler, wired from the configuration.
 type Main struct {
-	Config Config
+	Config app.Config
 	Log    *slog.Logger
 	Clock  mentoring.Clock
 	// DryRun runs scheduled jobs in dry-run mode (they list what they would send) and
@@ -197,7 +198,7 @@ func (m *Main) outboxStatus(ctx context.Context) (bot.OutboxStatus, error) {
 }
 
 // serviceOptions maps the configuration onto the domain's options.
-func serviceOptions(c Config) mentoring.Options {
+func serviceOptions(c app.Config) mentoring.Options {
 	var catalogue mentoring.Catalogue
 	for _, t := range c.Program.Topics {
 		catalogue = append(catalogue, mentoring.Topic{ID: t.ID, EN: t.EN, JA: t.JA})
@@ -216,7 +217,7 @@ func serviceOptions(c Config) mentoring.Options {
 }
 
 // newLogger builds the process logger from the log settings.
-func newLogger(c LogConfig, w io.Writer) *slog.Logger {
+func newLogger(c app.LogConfig, w io.Writer) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: c.SlogLevel()}
 	if c.Format == "json" {
 		return slog.New(slog.NewJSONHandler(w, opts))
