@@ -4,22 +4,23 @@ import (
 	"github.com/slack-go/slack"
 )
 
-// Block Kit limits (Slack's, see DESIGN.md). Rendering stays within them.
+// Slack's Block Kit limits, defined once: rendering stays within them, and the
+// configuration checks its menus (departments, topics) against them.
 const (
-	maxMessageBlocks = 50
-	maxSurfaceBlocks = 100 // modal or App Home
-	maxSectionText   = 3000
-	maxHeaderText    = 150
-	maxButtonText    = 75
-	maxOptionText    = 75
-	maxOptionValue   = 150
-	maxOptions       = 100
-	maxModalTitle    = 24
+	MaxMessageBlocks = 50   // blocks in one message
+	MaxSurfaceBlocks = 100  // blocks in a modal or the App Home
+	MaxSectionText   = 3000 // characters of a section's text
+	MaxHeaderText    = 150  // characters of a header
+	MaxButtonText    = 75   // characters of a button's label
+	MaxOptionText    = 75   // characters of an option's text
+	MaxOptionValue   = 150  // characters of an option's value
+	MaxOptions       = 100  // options in one select menu
+	MaxModalTitle    = 24   // characters of a modal's title, submit or close label
 )
 
 // mrkdwn returns a mrkdwn text object, cut to the section limit.
 func mrkdwn(s string) *slack.TextBlockObject {
-	return slack.NewTextBlockObject(slack.MarkdownType, truncate(s, maxSectionText), false, false)
+	return slack.NewTextBlockObject(slack.MarkdownType, truncate(s, MaxSectionText), false, false)
 }
 
 // plain returns a plain_text object cut to n runes.
@@ -34,7 +35,7 @@ func section(s string) *slack.SectionBlock {
 
 // header is a header block.
 func header(s string) *slack.HeaderBlock {
-	return slack.NewHeaderBlock(plain(s, maxHeaderText))
+	return slack.NewHeaderBlock(plain(s, MaxHeaderText))
 }
 
 // contextText is a context block with one mrkdwn element.
@@ -44,7 +45,7 @@ func contextText(s string) *slack.ContextBlock {
 
 // button is a button element; value may be empty.
 func button(actionID, label, value string, style slack.Style) *slack.ButtonBlockElement {
-	b := slack.NewButtonBlockElement(actionID, value, plain(label, maxButtonText))
+	b := slack.NewButtonBlockElement(actionID, value, plain(label, MaxButtonText))
 	if style != "" {
 		b.Style = style
 	}
@@ -53,7 +54,7 @@ func button(actionID, label, value string, style slack.Style) *slack.ButtonBlock
 
 // option is a select or checkbox option with its text and value cut to Slack's limits.
 func option(value, text string) *slack.OptionBlockObject {
-	return slack.NewOptionBlockObject(truncate(value, maxOptionValue), plain(text, maxOptionText), nil)
+	return slack.NewOptionBlockObject(truncate(value, MaxOptionValue), plain(text, MaxOptionText), nil)
 }
 
 // capBlocks keeps at most n blocks, replacing the tail with a note when it cuts.

@@ -115,6 +115,6 @@ func renderHome(cat *Catalog, d homeData, catalogue mentoring.Catalogue) slack.H
 	}
 	return slack.HomeTabViewRequest{
 		Type:   slack.VTHomeTab,
-		Blocks: slack.Blocks{BlockSet: capBlocks(blocks, maxSurfaceBlocks, "…")},
+		Blocks: slack.Blocks{BlockSet: capBlocks(blocks, MaxSurfaceBlocks, "…")},
 	}
 }

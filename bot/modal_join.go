@@ -80,8 +80,8 @@ func renderJoinModal(cat *Catalog, f joinForm) slack.ModalViewRequest {
 	blocks = append(blocks, section(intro))
 
 	roles := []*slack.OptionBlockObject{
-		slack.NewOptionBlockObject(string(mentoring.RoleMentor), plain(t("role_mentor"), maxOptionText), plain(t("role_mentor_desc"), maxOptionText)),
-		slack.NewOptionBlockObject(string(mentoring.RoleMentee), plain(t("role_mentee"), maxOptionText), plain(t("role_mentee_desc"), maxOptionText)),
+		slack.NewOptionBlockObject(string(mentoring.RoleMentor), plain(t("role_mentor"), MaxOptionText), plain(t("role_mentor_desc"), MaxOptionText)),
+		slack.NewOptionBlockObject(string(mentoring.RoleMentee), plain(t("role_mentee"), MaxOptionText), plain(t("role_mentee_desc"), MaxOptionText)),
 	}
 	role := slack.NewRadioButtonsBlockElement(fieldRole, roles...)
 	for _, o := range roles {
@@ -96,7 +96,7 @@ func renderJoinModal(cat *Catalog, f joinForm) slack.ModalViewRequest {
 		var opts []*slack.OptionBlockObject
 		var initial *slack.OptionBlockObject
 		for _, d := range f.Departments {
-			if len(opts) == maxOptions {
+			if len(opts) == MaxOptions {
 				break
 			}
 			o := option(d, d)
@@ -124,7 +124,7 @@ func renderJoinModal(cat *Catalog, f joinForm) slack.ModalViewRequest {
 
 	var topicOpts, topicInit []*slack.OptionBlockObject
 	for _, tp := range f.Catalogue {
-		if len(topicOpts) == maxOptions {
+		if len(topicOpts) == MaxOptions {
 			break
 		}
 		o := option(tp.ID, tp.Label(l))
@@ -209,11 +209,11 @@ func renderJoinModal(cat *Catalog, f joinForm) slack.ModalViewRequest {
 	return slack.ModalViewRequest{
 		Type:            slack.VTModal,
 		CallbackID:      callbackJoin,
-		Title:           plain(title, maxModalTitle),
-		Submit:          plain(t("join_submit"), maxModalTitle),
-		Close:           plain(t("modal_cancel"), maxModalTitle),
+		Title:           plain(title, MaxModalTitle),
+		Submit:          plain(t("join_submit"), MaxModalTitle),
+		Close:           plain(t("modal_cancel"), MaxModalTitle),
 		PrivateMetadata: encodeMeta(modalMeta{Lang: l}),
-		Blocks:          slack.Blocks{BlockSet: capBlocks(blocks, maxSurfaceBlocks, "…")},
+		Blocks:          slack.Blocks{BlockSet: capBlocks(blocks, MaxSurfaceBlocks, "…")},
 	}
 }
 

@@ -50,7 +50,7 @@ func (b *Bot) Render(ctx context.Context, n mentoring.Notice) (string, []slack.B
 		texts = append(texts, text)
 		blocks = append(blocks, bl...)
 	}
-	return strings.Join(texts, " / "), capBlocks(blocks, maxMessageBlocks, "…"), nil
+	return strings.Join(texts, " / "), capBlocks(blocks, MaxMessageBlocks, "…"), nil
 }
 
 // recipientLangs returns the languages to write a message to these people in.

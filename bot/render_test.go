@@ -133,11 +133,11 @@ func TestRenderRound_PaginatesWithinBlockLimits(t *testing.T) {
 	seen := 0
 	for page := 0; page < (500+pairsPerPage-1)/pairsPerPage; page++ {
 		blocks := renderRound(cat, mentoring.LangEN, r, page, mentoring.DefaultCatalogue(), "")
-		if len(blocks) > maxMessageBlocks {
+		if len(blocks) > MaxMessageBlocks {
 			t.Fatalf("page %d has %d blocks", page, len(blocks))
 		}
 		for _, b := range blocks {
-			if s, ok := b.(*slack.SectionBlock); ok && s.Text != nil && utf8.RuneCountInString(s.Text.Text) > maxSectionText {
+			if s, ok := b.(*slack.SectionBlock); ok && s.Text != nil && utf8.RuneCountInString(s.Text.Text) > MaxSectionText {
 				t.Fatalf("page %d: section of %d runes", page, utf8.RuneCountInString(s.Text.Text))
 			}
 			if s, ok := b.(*slack.SectionBlock); ok && s.Text != nil && strings.Contains(s.Text.Text, "→") {

@@ -18,7 +18,7 @@ func (b *Bot) respond(ctx context.Context, responseURL, text string, blocks []sl
 	msg := &slack.WebhookMessage{
 		Text:         truncate(text, 3000),
 		ResponseType: slack.ResponseTypeEphemeral,
-		Blocks:       &slack.Blocks{BlockSet: capBlocks(blocks, maxMessageBlocks, "…")},
+		Blocks:       &slack.Blocks{BlockSet: capBlocks(blocks, MaxMessageBlocks, "…")},
 	}
 	if err := slack.PostWebhookCustomHTTPContext(ctx, responseURL, b.http, msg); err != nil {
 		b.log.Error("respond to command", "err", redact(err.Error()))
@@ -29,7 +29,7 @@ func (b *Bot) respond(ctx context.Context, responseURL, text string, blocks []sl
 func (b *Bot) dm(ctx context.Context, userID, text string, blocks []slack.Block) {
 	opts := []slack.MsgOption{slack.MsgOptionText(truncate(text, 3000), false)}
 	if len(blocks) > 0 {
-		opts = append(opts, slack.MsgOptionBlocks(capBlocks(blocks, maxMessageBlocks, "…")...))
+		opts = append(opts, slack.MsgOptionBlocks(capBlocks(blocks, MaxMessageBlocks, "…")...))
 	}
 	if _, _, err := b.api.PostMessageContext(ctx, userID, opts...); err != nil {
 		b.log.Error("direct message", "user", userID, "err", redact(err.Error()))

@@ -96,8 +96,8 @@ func renderPairs(cat *Catalog, lang mentoring.Lang, pairs []mentoring.Pair) []sl
 	for i, p := range pairs {
 		line := cat.T(lang, "pairs_line", map[string]any{"N": i + 1, "Mentor": p.MentorID, "Mentee": p.MenteeID,
 			"Since": p.CreatedAt.Format("2006-01-02"), "Cadence": cat.T(lang, "cadence_"+cadenceKey(p.Cadence), nil)})
-		if text != "" && len([]rune(text))+1+len([]rune(line)) > maxSectionText {
-			if len(blocks) == maxMessageBlocks-2 {
+		if text != "" && len([]rune(text))+1+len([]rune(line)) > MaxSectionText {
+			if len(blocks) == MaxMessageBlocks-2 {
 				return append(blocks, section(text), contextText(cat.T(lang, "list_more", map[string]any{"N": len(pairs) - i})))
 			}
 			blocks = append(blocks, section(text))
@@ -145,7 +145,7 @@ func renderRound(cat *Catalog, lang mentoring.Lang, r mentoring.Round, page int,
 		for i, u := range p.Unmatched {
 			line := t("round_unmatched_line", map[string]any{"User": u.UserID,
 				"Role": t("role_name_"+roleKey(u.Role), nil), "Reason": t("reason_"+u.Reason, nil)})
-			if len([]rune(text))+len([]rune(line)) > maxSectionText-100 {
+			if len([]rune(text))+len([]rune(line)) > MaxSectionText-100 {
 				text += "\n" + t("list_more", map[string]any{"N": len(p.Unmatched) - i})
 				break
 			}
@@ -321,7 +321,7 @@ func renderRoundEdit(cat *Catalog, lang mentoring.Lang, r mentoring.Round, names
 	blocks = append(blocks, slack.NewInputBlock(fieldEditAction, plain(t("round_edit_action"), 2000), nil, act))
 	var opts []*slack.OptionBlockObject
 	for i, p := range r.Proposal.Pairs {
-		if i == maxOptions {
+		if i == MaxOptions {
 			break
 		}
 		label := fmt.Sprintf("%d. %s → %s", i+1, nameOr(names, p.MentorID), nameOr(names, p.MenteeID))
@@ -333,15 +333,15 @@ func renderRoundEdit(cat *Catalog, lang mentoring.Lang, r mentoring.Round, names
 	bBlock := slack.NewInputBlock(fieldPairB, plain(t("round_edit_pair_b"), 2000), plain(t("round_edit_pair_b_hint"), 2000), bsel)
 	bBlock.Optional = true
 	blocks = append(blocks, bBlock)
-	if len(r.Proposal.Pairs) > maxOptions {
-		blocks = append(blocks, contextText(cat.T(lang, "round_edit_first_n", map[string]any{"N": maxOptions})))
+	if len(r.Proposal.Pairs) > MaxOptions {
+		blocks = append(blocks, contextText(cat.T(lang, "round_edit_first_n", map[string]any{"N": MaxOptions})))
 	}
 	return slack.ModalViewRequest{
 		Type:            slack.VTModal,
 		CallbackID:      callbackRoundEdit,
-		Title:           plain(t("round_edit_title"), maxModalTitle),
-		Submit:          plain(t("round_edit_submit"), maxModalTitle),
-		Close:           plain(t("modal_cancel"), maxModalTitle),
+		Title:           plain(t("round_edit_title"), MaxModalTitle),
+		Submit:          plain(t("round_edit_submit"), MaxModalTitle),
+		Close:           plain(t("modal_cancel"), MaxModalTitle),
 		PrivateMetadata: encodeMeta(meta),
 		Blocks:          slack.Blocks{BlockSet: blocks},
 	}
@@ -422,8 +422,8 @@ type viewUpdate struct {
 func renderWorking(cat *Catalog, lang mentoring.Lang) slack.ModalViewRequest {
 	return slack.ModalViewRequest{
 		Type:   slack.VTModal,
-		Title:  plain(cat.T(lang, "round_edit_title", nil), maxModalTitle),
-		Close:  plain(cat.T(lang, "modal_close", nil), maxModalTitle),
+		Title:  plain(cat.T(lang, "round_edit_title", nil), MaxModalTitle),
+		Close:  plain(cat.T(lang, "modal_close", nil), MaxModalTitle),
 		Blocks: slack.Blocks{BlockSet: []slack.Block{section(cat.T(lang, "round_edit_working", nil))}},
 	}
 }
@@ -443,8 +443,8 @@ func (b *Bot) applyRoundEdit(ctx context.Context, by, viewID string, meta modalM
 	switch {
 	case err == nil:
 		b.log.Info("round edited", "round", r.ID, "by", by, "action", e.Action)
-		result = slack.ModalViewRequest{Type: slack.VTModal, Title: plain(b.cat.T(lang, "round_edit_title", nil), maxModalTitle),
-			Close:  plain(b.cat.T(lang, "modal_close", nil), maxModalTitle),
+		result = slack.ModalViewRequest{Type: slack.VTModal, Title: plain(b.cat.T(lang, "round_edit_title", nil), MaxModalTitle),
+			Close:  plain(b.cat.T(lang, "modal_close", nil), MaxModalTitle),
 			Blocks: slack.Blocks{BlockSet: []slack.Block{section(b.cat.T(lang, "round_edit_done", nil))}}}
 		b.updateRoundMessage(ctx, meta.Channel, meta.TS, lang, r, 0, "")
 	default:

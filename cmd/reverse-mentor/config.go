@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/reverse-mentor/reverse-mentor/app"
+	"github.com/reverse-mentor/reverse-mentor/bot"
 	"github.com/robfig/cron/v3"
 	"github.com/spf13/viper"
 )
@@ -559,13 +560,6 @@ func toTopics(raw any) ([]app.Topic, error) {
 	return topics, nil
 }
 
-// Limits of Slack's Block Kit that the opt-in modal's options must respect.
-const (
-	maxSelectOptions = 100 // options in one select menu
-	maxOptionText    = 75  // characters of an option's text
-	maxOptionValue   = 150 // characters of an option's value
-)
-
 // Slack IDs: a letter for the kind, then upper-case letters and digits.
 var (
 	channelIDPattern = regexp.MustCompile(`^[CG][A-Z0-9]{2,}$`)
@@ -707,8 +701,8 @@ func settingByKey(key string) setting {
 // departmentProblems checks the departments against the limits of a select menu.
 func departmentProblems(departments []string) []string {
 	var p []string
-	if len(departments) > maxSelectOptions {
-		p = append(p, fmt.Sprintf("program.departments has %d entries; a Slack menu shows at most %d", len(departments), maxSelectOptions))
+	if len(departments) > bot.MaxOptions {
+		p = append(p, fmt.Sprintf("program.departments has %d entries; a Slack menu shows at most %d", len(departments), bot.MaxOptions))
 	}
 	seen := make(map[string]bool, len(departments))
 	for _, d := range departments {
@@ -716,8 +710,8 @@ func departmentProblems(departments []string) []string {
 			p = append(p, fmt.Sprintf("program.departments lists %q twice", d))
 		}
 		seen[d] = true
-		if n := len([]rune(d)); n > maxOptionText {
-			p = append(p, fmt.Sprintf("program.departments: %q is %d characters long; Slack shows at most %d", d, n, maxOptionText))
+		if n := len([]rune(d)); n > bot.MaxOptionText {
+			p = append(p, fmt.Sprintf("program.departments: %q is %d characters long; Slack shows at most %d", d, n, bot.MaxOptionText))
 		}
 	}
 	return p
@@ -728,8 +722,8 @@ func departmentProblems(departments []string) []string {
 func topicProblems(topics []app.Topic) []string {
 	var p []string
 	add := func(format string, args ...any) { p = append(p, fmt.Sprintf(format, args...)) }
-	if len(topics) > maxSelectOptions {
-		add("program.topics has %d entries; a Slack menu shows at most %d", len(topics), maxSelectOptions)
+	if len(topics) > bot.MaxOptions {
+		add("program.topics has %d entries; a Slack menu shows at most %d", len(topics), bot.MaxOptions)
 	}
 	seen := make(map[string]bool, len(topics))
 	for i, t := range topics {
@@ -739,15 +733,15 @@ func topicProblems(topics []app.Topic) []string {
 			add("%s has no id", name)
 		case seen[t.ID]:
 			add("%s: id %q is used twice", name, t.ID)
-		case len(t.ID) > maxOptionValue:
-			add("%s: id %q is longer than %d bytes", name, t.ID, maxOptionValue)
+		case len(t.ID) > bot.MaxOptionValue:
+			add("%s: id %q is longer than %d bytes", name, t.ID, bot.MaxOptionValue)
 		}
 		seen[t.ID] = true
 		for _, l := range []struct{ lang, label string }{{"en", t.EN}, {"ja", t.JA}} {
 			if l.label == "" {
 				add("%s has no %s label", name, l.lang)
-			} else if n := len([]rune(l.label)); n > maxOptionText {
-				add("%s: the %s label is %d characters long; Slack shows at most %d", name, l.lang, n, maxOptionText)
+			} else if n := len([]rune(l.label)); n > bot.MaxOptionText {
+				add("%s: the %s label is %d characters long; Slack shows at most %d", name, l.lang, n, bot.MaxOptionText)
 			}
 		}
 	}
