@@ -14,8 +14,11 @@ import (
 const (
 	NoticeIntro         = "intro"          // group DM introducing a new pair
 	NoticeOrientation   = "orientation"    // private DM to a mentor or mentee after pairing
-	NoticeCheckinPrompt = "checkin_prompt" // DM asking for a check-in after a session window
+	NoticeCheckinPrompt = "checkin_prompt" // DM asking for a check-in after a session window (or its nudge)
 	NoticePulse         = "pulse"          // one-tap pulse survey DM
+	NoticeFlag          = "flag"           // private follow-up flag to one HR admin
+	NoticePairEnded     = "pair_ended"     // DM to someone whose partner left
+	NoticeResumed       = "resumed"        // DM when a pause ends by itself
 	NoticeSummary       = "summary"        // weekly HR summary in the HR channel
 )
 
@@ -41,6 +44,10 @@ type Notice struct {
 	Data json.RawMessage
 	// NotBefore holds the notice back until then; the zero time sends it at once.
 	NotBefore time.Time
+	// Replaces is the key of an earlier notice whose message this one rewrites in place
+	// (a prompt that now says it was answered, a flag another admin handled); empty for
+	// a new message. It goes to the same recipients as the notice it replaces.
+	Replaces string
 }
 
 // Validate reports whether the notice can be delivered: it has a key and a kind,

@@ -91,8 +91,11 @@ type Participant struct {
 	Profile
 	Status      Status
 	PausedUntil time.Time
-	JoinedAt    time.Time
-	UpdatedAt   time.Time
+	// QuietSince is when QuietAfter check-in prompts in a row went unanswered: the bot
+	// stops prompting and HR follows up. Zero once the person answers again.
+	QuietSince time.Time
+	JoinedAt   time.Time
+	UpdatedAt  time.Time
 }
 
 // FieldErrors maps a profile field ("role", "department", "manager", "topics",

@@ -56,6 +56,9 @@ type Pair struct {
 	TZGapHours   float64
 	CreatedAt    time.Time
 	EndedAt      time.Time
+	// StalledSince is the first of the windows in a row in which the pair reported no
+	// session, once they are StallAfter; 0 while the pair meets.
+	StalledSince int
 }
 
 // Has reports whether the user is one of the pair.

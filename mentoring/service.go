@@ -37,14 +37,20 @@ type Options struct {
 	AllowSameDepartment bool    // pair people of the same department
 	RepeatWindowRounds  int     // a pair may not repeat within this many approved rounds
 	Weights             Weights // soft scores; DefaultWeights when zero
+
+	Location     *time.Location // the programme's time zone; UTC when nil
+	NudgeAfter   time.Duration  // an unanswered check-in is nudged once after this; 3 days when zero
+	WorkingHours WorkingHours   // when prompts may reach people; DefaultWorkingHours when empty
+	PauseWeeks   int            // a pause without a length lasts this many weeks; 4 when zero
 }
 
 // Service carries out the programme's use cases.
 type Service struct {
-	store  Store
-	rounds RoundStore
-	clock  Clock
-	opts   Options
+	store    Store
+	rounds   RoundStore
+	sessions SessionStore
+	clock    Clock
+	opts     Options
 }
 
 // NewService returns a Service over store and clock.
@@ -61,9 +67,24 @@ func NewService(store Store, clock Clock, opts Options) *Service {
 	if opts.Weights == (Weights{}) {
 		opts.Weights = DefaultWeights()
 	}
+	if opts.Location == nil {
+		opts.Location = time.UTC
+	}
+	if opts.NudgeAfter <= 0 {
+		opts.NudgeAfter = 3 * 24 * time.Hour
+	}
+	if len(opts.WorkingHours.Days) == 0 {
+		opts.WorkingHours = DefaultWorkingHours()
+	}
+	if opts.PauseWeeks <= 0 {
+		opts.PauseWeeks = DefaultPauseWeeks
+	}
 	svc := &Service{store: store, clock: clock, opts: opts}
 	if rs, ok := store.(RoundStore); ok {
 		svc.rounds = rs
+	}
+	if ss, ok := store.(SessionStore); ok {
+		svc.sessions = ss
 	}
 	return svc
 }

@@ -13,7 +13,7 @@ import (
 // participantColumns are the columns scanParticipant reads, in its order.
 const participantColumns = `user_id, display_name, tz, tz_offset, role, department, manager_id,
 	topics, free_topics, languages, cadence, capacity, consent, status,
-	paused_until, joined_at, updated_at`
+	paused_until, joined_at, updated_at, quiet_since`
 
 // Participant returns the participant with the Slack user ID, or an error wrapping
 // mentoring.ErrNotFound. Empty topic and language lists read back as nil.
@@ -260,24 +260,40 @@ type scanner interface {
 
 // scanParticipant reads the participantColumns of one row.
 func scanParticipant(s scanner) (mentoring.Participant, error) {
-	var (
-		p                          mentoring.Participant
-		role, cadence, status      string
-		topics, langs              string
-		consent                    int
-		pausedUntil, joined, saved sql.NullString
-	)
-	err := s.Scan(&p.UserID, &p.DisplayName, &p.TZ, &p.TZOffset, &role, &p.Department, &p.ManagerID,
-		&topics, &p.FreeTopics, &langs, &cadence, &p.Capacity, &consent, &status,
-		&pausedUntil, &joined, &saved)
-	if err != nil {
+	var ps participantScan
+	if err := s.Scan(ps.dest()...); err != nil {
 		return mentoring.Participant{}, err
 	}
-	p.Role, p.Cadence, p.Status, p.Consent = mentoring.Role(role), mentoring.Cadence(cadence), mentoring.Status(status), consent != 0
-	if err := json.Unmarshal([]byte(topics), &p.Topics); err != nil {
+	return ps.finish()
+}
+
+// participantScan holds the raw participantColumns of one row while it is scanned, so a
+// query can read a participant beside other columns.
+type participantScan struct {
+	p                          mentoring.Participant
+	role, cadence, status      string
+	topics, langs              string
+	consent                    int
+	pausedUntil, joined, saved sql.NullString
+	quiet                      sql.NullString
+}
+
+// dest returns the scan destinations, in participantColumns order.
+func (ps *participantScan) dest() []any {
+	p := &ps.p
+	return []any{&p.UserID, &p.DisplayName, &p.TZ, &p.TZOffset, &ps.role, &p.Department, &p.ManagerID,
+		&ps.topics, &p.FreeTopics, &ps.langs, &ps.cadence, &p.Capacity, &ps.consent, &ps.status,
+		&ps.pausedUntil, &ps.joined, &ps.saved, &ps.quiet}
+}
+
+// finish decodes what was scanned.
+func (ps *participantScan) finish() (mentoring.Participant, error) {
+	p := ps.p
+	p.Role, p.Cadence, p.Status, p.Consent = mentoring.Role(ps.role), mentoring.Cadence(ps.cadence), mentoring.Status(ps.status), ps.consent != 0
+	if err := json.Unmarshal([]byte(ps.topics), &p.Topics); err != nil {
 		return mentoring.Participant{}, fmt.Errorf("topics of %s: %w", p.UserID, err)
 	}
-	if err := json.Unmarshal([]byte(langs), &p.Languages); err != nil {
+	if err := json.Unmarshal([]byte(ps.langs), &p.Languages); err != nil {
 		return mentoring.Participant{}, fmt.Errorf("languages of %s: %w", p.UserID, err)
 	}
 	if len(p.Topics) == 0 {
@@ -286,13 +302,17 @@ func scanParticipant(s scanner) (mentoring.Participant, error) {
 	if len(p.Languages) == 0 {
 		p.Languages = nil
 	}
-	if p.PausedUntil, err = parseTime(pausedUntil); err != nil {
+	var err error
+	if p.PausedUntil, err = parseTime(ps.pausedUntil); err != nil {
 		return mentoring.Participant{}, err
 	}
-	if p.JoinedAt, err = parseTime(joined); err != nil {
+	if p.JoinedAt, err = parseTime(ps.joined); err != nil {
 		return mentoring.Participant{}, err
 	}
-	if p.UpdatedAt, err = parseTime(saved); err != nil {
+	if p.UpdatedAt, err = parseTime(ps.saved); err != nil {
+		return mentoring.Participant{}, err
+	}
+	if p.QuietSince, err = parseTime(ps.quiet); err != nil {
 		return mentoring.Participant{}, err
 	}
 	return p, nil

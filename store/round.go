@@ -300,45 +300,73 @@ func insertPair(ctx context.Context, tx *sql.Tx, roundID int64, p mentoring.Pair
 	if err != nil {
 		return err
 	}
+	due, err := timeValue(p.Window(1).End)
+	if err != nil {
+		return err
+	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO pairs (round_id, mentor_id, mentee_id, status, cadence, score,
-		shared_topics, languages, tz_gap_hours, created_at) VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?)`,
-		roundID, p.MentorID, p.MenteeID, string(p.Cadence), p.Score, string(topics), string(langs), p.TZGapHours, when)
+		shared_topics, languages, tz_gap_hours, created_at, next_window, next_due_at)
+		VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, 1, ?)`,
+		roundID, p.MentorID, p.MenteeID, string(p.Cadence), p.Score, string(topics), string(langs), p.TZGapHours, when, due)
 	return err
 }
 
 func findPairs(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]mentoring.Pair, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, round_id, mentor_id, mentee_id, status, cadence, score,
-		shared_topics, languages, tz_gap_hours, created_at, ended_at FROM pairs `+where, args...)
+	rows, err := tx.QueryContext(ctx, `SELECT `+pairColumns+` FROM pairs `+where, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []mentoring.Pair
 	for rows.Next() {
-		var (
-			p               mentoring.Pair
-			status, cadence string
-			topics, langs   string
-			created, ended  sql.NullString
-		)
-		if err := rows.Scan(&p.ID, &p.RoundID, &p.MentorID, &p.MenteeID, &status, &cadence, &p.Score,
-			&topics, &langs, &p.TZGapHours, &created, &ended); err != nil {
-			return nil, err
-		}
-		p.Status, p.Cadence = mentoring.PairStatus(status), mentoring.Cadence(cadence)
-		if err := json.Unmarshal([]byte(topics), &p.SharedTopics); err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal([]byte(langs), &p.Languages); err != nil {
-			return nil, err
-		}
-		if p.CreatedAt, err = parseTime(created); err != nil {
-			return nil, err
-		}
-		if p.EndedAt, err = parseTime(ended); err != nil {
+		p, err := scanPair(rows)
+		if err != nil {
 			return nil, err
 		}
 		out = append(out, p)
 	}
 	return out, rows.Err()
+}
+
+// pairColumns are the columns scanPair reads, in its order.
+const pairColumns = `id, round_id, mentor_id, mentee_id, status, cadence, score,
+	shared_topics, languages, tz_gap_hours, created_at, ended_at, stalled_since`
+
+// scanPair reads the pairColumns of one row.
+func scanPair(s scanner) (mentoring.Pair, error) {
+	dest, finish := pairScan()
+	if err := s.Scan(dest...); err != nil {
+		return mentoring.Pair{}, err
+	}
+	return finish()
+}
+
+// pairScan returns scan destinations for the pairColumns and a function that decodes
+// them once scanned, so a query can read a pair beside other columns.
+func pairScan() ([]any, func() (mentoring.Pair, error)) {
+	var (
+		p               mentoring.Pair
+		status, cadence string
+		topics, langs   string
+		created, ended  sql.NullString
+	)
+	dest := []any{&p.ID, &p.RoundID, &p.MentorID, &p.MenteeID, &status, &cadence, &p.Score,
+		&topics, &langs, &p.TZGapHours, &created, &ended, &p.StalledSince}
+	return dest, func() (mentoring.Pair, error) {
+		p.Status, p.Cadence = mentoring.PairStatus(status), mentoring.Cadence(cadence)
+		if err := json.Unmarshal([]byte(topics), &p.SharedTopics); err != nil {
+			return p, err
+		}
+		if err := json.Unmarshal([]byte(langs), &p.Languages); err != nil {
+			return p, err
+		}
+		var err error
+		if p.CreatedAt, err = parseTime(created); err != nil {
+			return p, err
+		}
+		if p.EndedAt, err = parseTime(ended); err != nil {
+			return p, err
+		}
+		return p, nil
+	}
 }
