@@ -1,6 +1,8 @@
 // Command reverse-mentor runs a reverse mentoring programme in Slack: `run` serves a
 // workspace over Socket Mode, `demo` plays a whole programme against a built-in fake
-// Slack, `bench` measures the matching engine and `version` prints build information.
+// Slack, `import-org` loads reporting lines, `bench` measures the matching engine and
+// `version` prints build information. `reverse-mentor help` lists them, from the table
+// in commands.
 package main
 
 import (
@@ -12,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	_ "time/tzdata" // time zones work on machines without a zoneinfo database
 )
@@ -44,51 +47,162 @@ func tuneGC() {
 	}
 }
 
-// run dispatches to a subcommand; with none it serves (`run`).
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	name := "run"
-	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
-		name, args = args[0], args[1:]
-	}
-	switch name {
-	case "run":
-		return runServe(ctx, args, stdout, stderr)
-	case "demo":
-		return runDemo(ctx, args, stdout, stderr)
-	case "import-org":
-		return runImportOrg(ctx, args, stdout, stderr)
-	case "bench":
-		return runBench(args, stdout, stderr)
-	case "version":
-		fmt.Fprintln(stdout, versionString())
-		return exitOK
-	case "help", "-h", "--help":
-		usage(stdout)
-		return exitOK
-	default:
-		fmt.Fprintf(stderr, "reverse-mentor: unknown command %q\n\n", name)
-		usage(stderr)
-		return exitUsage
+// command is one subcommand of reverse-mentor: the table below drives both the
+// dispatch and the help.
+type command struct {
+	name string
+	// summary says in a line what the command does.
+	summary string
+	// usage is the synopsis of its flags and arguments, after its name.
+	usage string
+	run   func(ctx context.Context, args []string, stdout, stderr io.Writer) int
+}
+
+// commands returns every subcommand in the order the help lists them: those of
+// DESIGN.md that exist so far. It is a function rather than a variable because
+// the commands' own flag sets read it back for their help.
+func commands() []command {
+	return []command{
+		{
+			name:    "run",
+			summary: "serve the Slack workspace over Socket Mode (the default command)",
+			usage:   "[--config FILE] [--dry-run]",
+			run:     runServe,
+		},
+		{
+			name:    "demo",
+			summary: "play a whole programme against a built-in fake Slack, no account needed",
+			usage:   "[--people N] [--weeks N] [--seed N] [--lang ja|en] [--out DIR] [-v]",
+			run:     runDemo,
+		},
+		{
+			name:    "import-org",
+			summary: "load departments and reporting lines from an HR export (CSV)",
+			usage:   "[--config FILE] [--dry-run] FILE.csv",
+			run:     runImportOrg,
+		},
+		{
+			name:    "bench",
+			summary: "measure the matching engine on a dense cost matrix",
+			usage:   "match --costs FILE [--json]",
+			run: func(_ context.Context, args []string, stdout, stderr io.Writer) int {
+				return runBench(args, stdout, stderr)
+			},
+		},
+		{
+			name:    "version",
+			summary: "print version and build information",
+			run:     runVersion,
+		},
 	}
 }
 
+// lookupCommand returns the command called name.
+func lookupCommand(name string) (command, bool) {
+	for _, c := range commands() {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return command{}, false
+}
+
+// run dispatches to a subcommand; with none, or with only flags, it serves (`run`).
+// `help`, -h and --help list the commands; `help CMD` and `CMD -h` show one.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || (strings.HasPrefix(args[0], "-") && !isHelpFlag(args[0])) {
+		args = append([]string{"run"}, args...)
+	}
+	name, rest := args[0], args[1:]
+	if name == "help" || isHelpFlag(name) {
+		if len(rest) == 0 {
+			usage(stdout)
+			return exitOK
+		}
+		c, ok := lookupCommand(rest[0])
+		if !ok {
+			return unknownCommand(rest[0], stderr)
+		}
+		return c.run(ctx, []string{"-h"}, stdout, stdout)
+	}
+	c, ok := lookupCommand(name)
+	if !ok {
+		return unknownCommand(name, stderr)
+	}
+	if len(rest) > 0 && isHelpFlag(rest[0]) {
+		// Help asked for is the output, not a diagnostic.
+		stderr = stdout
+	}
+	return c.run(ctx, rest, stdout, stderr)
+}
+
+// isHelpFlag reports whether arg asks for help the way the flag package reads it.
+func isHelpFlag(arg string) bool {
+	switch arg {
+	case "-h", "--h", "-help", "--help":
+		return true
+	}
+	return false
+}
+
+// unknownCommand reports a command that is not in the table, lists the commands,
+// and returns the exit code for a wrong command line.
+func unknownCommand(name string, stderr io.Writer) int {
+	fmt.Fprintf(stderr, "reverse-mentor: unknown command %q\n\n", name)
+	usage(stderr)
+	return exitUsage
+}
+
+// usage lists the commands.
 func usage(w io.Writer) {
-	fmt.Fprint(w, `Usage: reverse-mentor [command] [flags]
+	cmds := commands()
+	width := 0
+	for _, c := range cmds {
+		width = max(width, len(c.name))
+	}
+	fmt.Fprint(w, "reverse-mentor runs a reverse mentoring programme in Slack.\n\n")
+	fmt.Fprint(w, "Usage: reverse-mentor [COMMAND] [flags]\n\nCommands:\n")
+	for _, c := range cmds {
+		fmt.Fprintf(w, "  %-*s  %s\n", width, c.name, c.summary)
+	}
+	fmt.Fprint(w, `
+Without a command, reverse-mentor runs. "reverse-mentor help COMMAND" or
+"reverse-mentor COMMAND -h" shows what a command takes.
 
-Commands:
-  run       serve the Slack workspace over Socket Mode (the default)
-            flags: --config FILE (default ./config.yaml), --dry-run (jobs list what they
-            would send; nothing is sent)
-  demo      play a whole programme against a built-in fake Slack, no account needed
-            flags: --people N --weeks N --seed N --lang ja|en --out DIR
-  bench     bench match --costs FILE [--json]: solve a dense cost matrix, print the figures
-  import-org FILE.csv  load departments and reporting lines (user ID or email, department,
-            manager ID or email); flags: --config FILE --dry-run
-  version   print version and build information
-
-Configuration: a YAML file (--config) and REVERSE_MENTOR_* environment variables;
-see config.example.yaml.
+Configuration: a YAML file (--config, default ./config.yaml, which may be missing) and
+REVERSE_MENTOR_* environment variables; see config.example.yaml.
 `)
+}
+
+// commandHelp gives fs, the flag set of a command in the table, a help that says
+// what the command does and its synopsis above its flags. A flag set of another
+// name (such as bench's "bench match") keeps its own.
+func commandHelp(fs *flag.FlagSet) {
+	c, ok := lookupCommand(fs.Name())
+	if !ok {
+		return
+	}
+	fs.Usage = func() {
+		w := fs.Output()
+		fmt.Fprintf(w, "reverse-mentor %s: %s\n\n", c.name, c.summary)
+		fmt.Fprintf(w, "Usage: %s\n", strings.TrimSpace("reverse-mentor "+c.name+" "+c.usage))
+		hasFlags := false
+		fs.VisitAll(func(*flag.Flag) { hasFlags = true })
+		if hasFlags {
+			fmt.Fprint(w, "\nFlags:\n")
+			fs.PrintDefaults()
+		}
+	}
+}
+
+// runVersion is `reverse-mentor version`.
+func runVersion(_ context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("version", flag.ContinueOnError)
+	if code, stop := parseFlags(fs, args, stderr); stop {
+		return code
+	}
+	fmt.Fprintln(stdout, versionString())
+	return exitOK
 }
 
 // versionString describes this build from the module and VCS information Go embeds.
@@ -124,14 +238,18 @@ func versionString() string {
 	return out + " " + info.GoVersion
 }
 
-// configFlag registers --config; explicit reports whether it was given.
+// configFlag registers --config on the flag set of a command, and gives the flag
+// set its command's help (see commandHelp).
 func configFlag(fs *flag.FlagSet) *string {
+	commandHelp(fs)
 	return fs.String("config", "", "YAML config file (default ./config.yaml, which may be missing)")
 }
 
-// parseFlags parses args, printing errors to stderr; it returns an exit code when the
-// caller should stop.
+// parseFlags parses args, printing errors and help to stderr; it returns an exit code
+// when the caller should stop. A command's flag set gets its help from the table of
+// commands.
 func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) (int, bool) {
+	commandHelp(fs)
 	fs.SetOutput(stderr)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
