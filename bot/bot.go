@@ -19,30 +19,15 @@ import (
 	"github.com/reverse-mentor/reverse-mentor/mentoring"
 )
 
-// Programme is what the bot needs of the domain.
+// Programme is everything the bot needs of the domain: the union of the small
+// interfaces its parts declare where they use them. *mentoring.Service implements it.
 type Programme interface {
-	CheckProfile(userID string, p mentoring.Profile) (mentoring.Profile, mentoring.FieldErrors)
-	DraftProfile(ctx context.Context, person mentoring.Person) (mentoring.Profile, bool, error)
-	Join(ctx context.Context, person mentoring.Person, p mentoring.Profile) (mentoring.JoinResult, error)
-	Participant(ctx context.Context, userID string) (mentoring.Participant, error)
-	Language(ctx context.Context, userID, locale string) (mentoring.Lang, error)
-	SetLanguage(ctx context.Context, userID string, lang mentoring.Lang) error
-	Counts(ctx context.Context) (mentoring.Counts, error)
-	Catalogue() mentoring.Catalogue
-	Departments() []string
-	DefaultLanguage() mentoring.Lang
-	IsAdmin(userID string) bool
-
-	ProposeRound(ctx context.Context, by string) (mentoring.Round, error)
-	Round(ctx context.Context, by string, id int64) (mentoring.Round, error)
-	PendingRound(ctx context.Context, by string) (mentoring.Round, error)
-	RemovePair(ctx context.Context, by string, id int64, version, i int) (mentoring.Round, error)
-	SwapMentees(ctx context.Context, by string, id int64, version, i, j int) (mentoring.Round, error)
-	ApproveRound(ctx context.Context, by string, id int64, version int) (mentoring.Round, error)
-	CancelRound(ctx context.Context, by string, id int64) error
-	ActivePairs(ctx context.Context, by string) ([]mentoring.Pair, error)
-	PairsOf(ctx context.Context, userID string) ([]mentoring.Pair, error)
-	DisplayNames(ctx context.Context, userIDs []string) (map[string]string, error)
+	Profiles
+	Participants
+	Languages
+	Rounds
+	Figures
+	Admins
 }
 
 // EventLog remembers which Events API events were handled, so that Slack's retries of
@@ -76,10 +61,23 @@ type OutboxStatus struct {
 
 // Bot serves one Slack workspace over Socket Mode.
 type Bot struct {
-	api     *slack.Client
-	sm      *socketmode.Client
-	prog    Programme
-	events  EventLog
+	api *slack.Client
+	sm  *socketmode.Client
+
+	// What the bot needs of the domain, by concern.
+	profiles Profiles
+	people   Participants
+	langs    Languages
+	rounds   Rounds
+	figures  Figures
+	admins   Admins
+	events   EventLog
+
+	// The tables that route slash commands, button clicks and modal submissions.
+	commands *commandTable
+	actions  map[string]blockAction
+	views    map[string]viewCallback
+
 	cat     *Catalog
 	clock   mentoring.Clock
 	log     *slog.Logger
@@ -121,6 +119,18 @@ func New(prog Programme, events EventLog, opts Options) (*Bot, error) {
 	if err != nil {
 		return nil, err
 	}
+	commands, err := newCommandTable(slashCommands())
+	if err != nil {
+		return nil, err
+	}
+	actions, err := newActionTable(blockActions())
+	if err != nil {
+		return nil, err
+	}
+	views, err := newViewTable(viewCallbacks())
+	if err != nil {
+		return nil, err
+	}
 	apiOpts := []slack.Option{slack.OptionAppLevelToken(opts.AppToken), slack.OptionHTTPClient(opts.HTTPClient)}
 	if opts.APIURL != "" {
 		apiOpts = append(apiOpts, slack.OptionAPIURL(opts.APIURL))
@@ -131,17 +141,25 @@ func New(prog Programme, events EventLog, opts Options) (*Bot, error) {
 		smOpts = append(smOpts, socketmode.OptionPingInterval(opts.PingInterval))
 	}
 	b := &Bot{
-		api:    api,
-		sm:     socketmode.New(api, smOpts...),
-		prog:   prog,
-		events: events,
-		cat:    cat,
-		clock:  opts.Clock,
-		log:    opts.Logger,
-		http:   opts.HTTPClient,
-		ready:  make(chan struct{}),
-		notify: opts.Notify,
-		outbox: opts.Outbox,
+		api:      api,
+		sm:       socketmode.New(api, smOpts...),
+		profiles: prog,
+		people:   prog,
+		langs:    prog,
+		rounds:   prog,
+		figures:  prog,
+		admins:   prog,
+		events:   events,
+		commands: commands,
+		actions:  actions,
+		views:    views,
+		cat:      cat,
+		clock:    opts.Clock,
+		log:      opts.Logger,
+		http:     opts.HTTPClient,
+		ready:    make(chan struct{}),
+		notify:   opts.Notify,
+		outbox:   opts.Outbox,
 	}
 	if b.notify == nil {
 		b.notify = func() {}
@@ -204,7 +222,3 @@ func (p slogPrinter) Output(_ int, s string) error {
 	p.log.Debug("slack-go", "msg", s)
 	return nil
 }
-
-// isAdmin reports whether the user is an HR admin, for what to show; the domain checks
-// again on every admin use case.
-func (b *Bot) isAdmin(userID string) bool { return b.prog.IsAdmin(userID) }

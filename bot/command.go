@@ -11,21 +11,12 @@ import (
 // short message instead of being parsed.
 const maxCommandRunes = 500
 
-// command is a parsed `/reverse-mentor …` line.
+// command is the text of a `/reverse-mentor …` line, read but not yet looked up in the
+// command table.
 type command struct {
-	name    string   // canonical sub-command: "help", "join", "status", "lang", "admin", … or "" for empty input
-	args    []string // the words after the name, as typed (NFKC-normalized)
+	words   []string // the words as typed (unescaped, NFKC-normalized); none for empty input
 	raw     string   // the whole text, unescaped and normalized
-	tooLong bool
-}
-
-// aliases maps what people type, in either language, to a canonical sub-command.
-var aliases = map[string]string{
-	"help": "help", "?": "help", "ヘルプ": "help", "使い方": "help",
-	"join": "join", "edit": "join", "profile": "join", "参加": "join", "登録": "join", "編集": "join",
-	"status": "status", "me": "status", "状況": "status", "ステータス": "status",
-	"lang": "lang", "language": "lang", "言語": "lang",
-	"admin": "admin", "管理": "admin",
+	tooLong bool     // longer than maxCommandRunes: not read at all
 }
 
 // parseCommand reads slash-command text as Slack delivers it (with &, <, > escaped):
@@ -33,23 +24,12 @@ var aliases = map[string]string{
 func parseCommand(text string) command {
 	text = strings.ToValidUTF8(text, "\uFFFD")
 	if utf8.RuneCountInString(text) > maxCommandRunes {
-		return command{name: "", raw: truncate(text, 80), tooLong: true}
+		return command{raw: truncate(text, 80), tooLong: true}
 	}
 	text = unescapeSlack(text)
 	text = norm.NFKC.String(text)
 	words := strings.Fields(text)
-	c := command{raw: strings.Join(words, " ")}
-	if len(words) == 0 {
-		return c
-	}
-	first := strings.ToLower(words[0])
-	if name, ok := aliases[first]; ok {
-		c.name = name
-	} else {
-		c.name = "unknown"
-	}
-	c.args = words[1:]
-	return c
+	return command{words: words, raw: strings.Join(words, " ")}
 }
 
 // unescapeSlack undoes the three escapes Slack applies to message and command text.

@@ -91,11 +91,12 @@ func TestCommand_AdminOnlyForAdmins(t *testing.T) {
 	p := h.user("UNOTADMIN", "Nope", "en-US")
 	admin := h.user(adminID, "HR Admin", "en-US")
 	ctx := ctxT(t)
-	for _, text := range []string{"admin", "admin round", "admin summary", "管理"} {
+	for _, text := range []string{"admin", "admin round", "admin pairs", "admin summary", "管理", "管理 マッチング", "admin ペア"} {
+		before := len(p.Seen())
 		if _, err := p.Command(ctx, text); err != nil {
 			t.Fatal(err)
 		}
-		waitText(t, p, "that command is for HR admins")
+		waitTextAfter(t, p, before, "that command is for HR admins")
 	}
 	for _, s := range p.Seen() {
 		if strings.Contains(s.Text, "Participants:") {
@@ -106,6 +107,28 @@ func TestCommand_AdminOnlyForAdmins(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitText(t, admin, "Participants:", "0 joined")
+}
+
+func TestCommand_AdminSubCommandsInEitherLanguage(t *testing.T) {
+	h := newHarness(t)
+	admin := h.user(adminID, "HR Admin", "en-US")
+	ctx := ctxT(t)
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"管理 ペア", []string{"Current pairs", "No active pairs yet"}},
+		{"ADMIN Pairs", []string{"Current pairs"}},
+		{"admin dance", []string{"I don't know the admin command “dance”", "Participants:", "/reverse-mentor admin round"}},
+		{"管理 マッチング", []string{"Pairing round"}},
+	}
+	for _, tt := range tests {
+		before := len(admin.Seen())
+		if _, err := admin.Command(ctx, tt.text); err != nil {
+			t.Fatal(err)
+		}
+		waitTextAfter(t, admin, before, tt.want...)
+	}
 }
 
 func TestCommand_TypedInAChannelTheBotIsNotIn(t *testing.T) {

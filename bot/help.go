@@ -1,50 +1,55 @@
 package bot
 
 import (
-	"time"
+	"context"
+	"strings"
 
 	"github.com/slack-go/slack"
 
 	"github.com/reverse-mentor/reverse-mentor/mentoring"
 )
 
-// renderHelp lists what people can type; admins see their commands too.
-func renderHelp(cat *Catalog, lang mentoring.Lang, admin bool) []slack.Block {
+// commandHelp is `/reverse-mentor help` (and empty input).
+func (b *Bot) commandHelp(ctx context.Context, r commandRequest) {
+	b.respond(ctx, r.responseURL, b.cat.T(r.lang, "help_title", nil), renderHelp(b.cat, r.lang, b.commands, b.admins.IsAdmin(r.userID)))
+}
+
+// actionHelp is the Help button on the App Home: the help comes by DM.
+func (b *Bot) actionHelp(ctx context.Context, cb slack.InteractionCallback, _ *slack.BlockAction) {
+	lang := b.langOf(ctx, cb.User.ID)
+	b.dm(ctx, cb.User.ID, b.cat.T(lang, "help_title", nil), renderHelp(b.cat, lang, b.commands, b.admins.IsAdmin(cb.User.ID)))
+}
+
+// renderHelp lists what people can type, from the command table: the ordinary commands,
+// then, for admins only, the admin commands.
+func renderHelp(cat *Catalog, lang mentoring.Lang, cmds *commandTable, admin bool) []slack.Block {
 	blocks := []slack.Block{
 		section(cat.T(lang, "help_intro", nil)),
-		section(cat.T(lang, "help_commands", nil)),
+		section(commandLines(cat, lang, cmds, false)),
 	}
 	if admin {
-		blocks = append(blocks, section(cat.T(lang, "help_admin_commands", nil)))
+		blocks = append(blocks, section(adminCommands(cat, lang, cmds)))
 	}
-	blocks = append(blocks, contextText(cat.T(lang, "help_footer", nil)))
-	return blocks
+	return append(blocks, contextText(cat.T(lang, "help_footer", nil)))
 }
 
-// renderAdminHelp shows HR admins the programme's head counts, the outbox and their commands.
-func renderAdminHelp(cat *Catalog, lang mentoring.Lang, c mentoring.Counts, ob *OutboxStatus, now time.Time) []slack.Block {
-	blocks := []slack.Block{
-		header(cat.T(lang, "admin_title", nil)),
-		section(cat.T(lang, "admin_counts", countsData(c))),
-	}
-	if ob != nil {
-		blocks = append(blocks, contextText(outboxLine(cat, lang, *ob, now)))
-	}
-	return append(blocks, section(cat.T(lang, "help_admin_commands", nil)))
+// adminCommands lists the admin-only commands under their title.
+func adminCommands(cat *Catalog, lang mentoring.Lang, cmds *commandTable) string {
+	return cat.T(lang, "help_admin_title", nil) + "\n" + commandLines(cat, lang, cmds, true)
 }
 
-// outboxLine sums up the outgoing message queue in one line.
-func outboxLine(cat *Catalog, lang mentoring.Lang, ob OutboxStatus, now time.Time) string {
-	data := map[string]any{"Queued": ob.Queued, "Sent": ob.Sent, "Retried": ob.Retried, "Failed": ob.Failed}
-	if !ob.OldestQueued.IsZero() && now.After(ob.OldestQueued) {
-		data["Waiting"] = max(1, int(now.Sub(ob.OldestQueued).Minutes()))
+// commandLines lists the ordinary commands, or the admin-only ones, one line each in
+// table order: how to type it (with its Japanese words, which the Japanese catalog
+// shows) and what it does.
+func commandLines(cat *Catalog, lang mentoring.Lang, cmds *commandTable, admin bool) string {
+	var lines []string
+	for _, e := range cmds.list {
+		if e.admin != admin {
+			continue
+		}
+		lines = append(lines, cat.T(lang, "help_line", map[string]any{
+			"Command": cmds.typed(e), "Alias": cmds.typedJA(e), "Text": cat.T(lang, e.helpKey, nil),
+		}))
 	}
-	return cat.T(lang, "admin_outbox", data)
-}
-
-func countsData(c mentoring.Counts) map[string]any {
-	return map[string]any{
-		"Joined": c.Joined(), "Active": c.Active, "Paused": c.Paused, "Left": c.Left,
-		"Mentors": c.Mentors, "Mentees": c.Mentees,
-	}
+	return strings.Join(lines, "\n")
 }

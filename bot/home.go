@@ -25,29 +25,29 @@ type homeData struct {
 // publishHome renders and publishes the App Home for the user.
 func (b *Bot) publishHome(ctx context.Context, userID string) {
 	lang := b.langOf(ctx, userID)
-	d := homeData{Lang: lang, Admin: b.isAdmin(userID), Now: b.clock.Now()}
-	p, err := b.prog.Participant(ctx, userID)
+	d := homeData{Lang: lang, Admin: b.admins.IsAdmin(userID), Now: b.clock.Now()}
+	p, err := b.people.Participant(ctx, userID)
 	switch {
 	case err == nil:
 		d.Participant = &p
-		if d.Pairs, err = b.prog.PairsOf(ctx, userID); err != nil {
+		if d.Pairs, err = b.people.PairsOf(ctx, userID); err != nil {
 			b.log.Error("home: pairs", "user", userID, "err", err)
 		}
 	case mentoring.ErrorCode(err) != mentoring.ENOTJOINED:
 		b.log.Error("home: participant", "user", userID, "err", err)
 	}
 	if d.Admin {
-		if d.Counts, err = b.prog.Counts(ctx); err != nil {
+		if d.Counts, err = b.figures.Counts(ctx); err != nil {
 			b.log.Error("home: counts", "err", err)
 		}
 		d.Outbox = b.outboxStatus(ctx)
-		if r, err := b.prog.PendingRound(ctx, userID); err == nil {
+		if r, err := b.rounds.PendingRound(ctx, userID); err == nil {
 			d.Pending = &r
 		} else if mentoring.ErrorCode(err) != mentoring.ENOTFOUND {
 			b.log.Error("home: pending round", "err", err)
 		}
 	}
-	view := renderHome(b.cat, d, b.prog.Catalogue())
+	view := renderHome(b.cat, b.commands, d, b.profiles.Catalogue())
 	if _, err := b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: userID, View: view}); err != nil {
 		var rl *slack.RateLimitedError
 		if errors.As(err, &rl) {
@@ -60,7 +60,7 @@ func (b *Bot) publishHome(ctx context.Context, userID string) {
 
 // renderHome renders the App Home: the programme's purpose, the person's status and
 // buttons, the guidelines, and for HR admins the programme's figures.
-func renderHome(cat *Catalog, d homeData, catalogue mentoring.Catalogue) slack.HomeTabViewRequest {
+func renderHome(cat *Catalog, cmds *commandTable, d homeData, catalogue mentoring.Catalogue) slack.HomeTabViewRequest {
 	l := d.Lang
 	blocks := []slack.Block{
 		header(cat.T(l, "home_title", nil)),
@@ -111,7 +111,7 @@ func renderHome(cat *Catalog, d homeData, catalogue mentoring.Catalogue) slack.H
 		if d.Outbox != nil {
 			blocks = append(blocks, contextText(outboxLine(cat, l, *d.Outbox, d.Now)))
 		}
-		blocks = append(blocks, contextText(cat.T(l, "help_admin_commands", nil)))
+		blocks = append(blocks, contextText(adminCommands(cat, l, cmds)))
 	}
 	return slack.HomeTabViewRequest{
 		Type:   slack.VTHomeTab,

@@ -9,19 +9,40 @@ import (
 	"github.com/reverse-mentor/reverse-mentor/mentoring"
 )
 
+// Profiles is what joining needs of the domain: a draft to prefill the opt-in modal, a
+// pure check of a submission, saving it, and the choices the modal offers. The topic
+// catalogue also labels topics wherever a profile or a pair is shown.
+type Profiles interface {
+	DraftProfile(ctx context.Context, person mentoring.Person) (mentoring.Profile, bool, error)
+	CheckProfile(userID string, p mentoring.Profile) (mentoring.Profile, mentoring.FieldErrors)
+	Join(ctx context.Context, person mentoring.Person, p mentoring.Profile) (mentoring.JoinResult, error)
+	Catalogue() mentoring.Catalogue
+	Departments() []string
+}
+
+// commandJoin is `/reverse-mentor join`: the opt-in modal, or the profile to edit.
+func (b *Bot) commandJoin(ctx context.Context, r commandRequest) {
+	b.openJoin(ctx, r.userID, r.triggerID, r.responseURL)
+}
+
+// actionOpenJoin is every Join and Edit button: the same modal as the command.
+func (b *Bot) actionOpenJoin(ctx context.Context, cb slack.InteractionCallback, _ *slack.BlockAction) {
+	b.openJoin(ctx, cb.User.ID, cb.TriggerID, "")
+}
+
 // openJoin opens the opt-in modal, prefilled for someone editing their profile. The
 // trigger lives 3 seconds, so this runs first in its job and does only one read before
 // views.open. When the trigger has expired, the person gets a button that opens it anew.
 func (b *Bot) openJoin(ctx context.Context, userID, triggerID, responseURL string) {
 	person, lang := b.personAndLang(ctx, userID)
-	draft, editing, err := b.prog.DraftProfile(ctx, person)
+	draft, editing, err := b.profiles.DraftProfile(ctx, person)
 	if err != nil {
 		b.tellError(ctx, userID, responseURL, lang, err)
 		return
 	}
 	view := renderJoinModal(b.cat, joinForm{
 		Lang: lang, Draft: draft, Editing: editing,
-		Catalogue: b.prog.Catalogue(), Departments: b.prog.Departments(),
+		Catalogue: b.profiles.Catalogue(), Departments: b.profiles.Departments(),
 	})
 	if _, err := b.api.OpenViewContext(ctx, triggerID, view); err != nil {
 		b.log.Warn("views.open", "user", userID, "err", redact(err.Error()))
@@ -33,6 +54,17 @@ func (b *Bot) openJoin(ctx context.Context, userID, triggerID, responseURL strin
 	}
 }
 
+// checkJoin reads and checks an opt-in submission before the acknowledgement, so
+// problems show inline; a good one is saved after it.
+func (b *Bot) checkJoin(cb slack.InteractionCallback, meta modalMeta) viewAnswer {
+	userID := cb.User.ID
+	profile, errs := b.profiles.CheckProfile(userID, decodeJoin(cb.View.State))
+	if errs != nil {
+		return viewAnswer{ack: viewErrors{ResponseAction: "errors", Errors: joinErrors(b.cat, meta.Lang, errs)}}
+	}
+	return viewAnswer{work: func(ctx context.Context) { b.saveJoin(ctx, userID, meta.Lang, profile) }}
+}
+
 // saveJoin stores a checked profile and confirms by DM. When saving fails the person gets
 // their answers back in the apology, so nothing they typed is lost.
 func (b *Bot) saveJoin(ctx context.Context, userID string, lang mentoring.Lang, profile mentoring.Profile) {
@@ -40,19 +72,19 @@ func (b *Bot) saveJoin(ctx context.Context, userID string, lang mentoring.Lang, 
 	if err != nil {
 		b.log.Warn("users.info", "user", userID, "err", redact(err.Error()))
 	}
-	res, err := b.prog.Join(ctx, person, profile)
+	res, err := b.profiles.Join(ctx, person, profile)
 	if err != nil {
 		b.log.Error("join", "user", userID, "err", err)
 		text := b.cat.T(lang, "join_save_failed", nil)
 		b.dm(ctx, userID, text, []slack.Block{
 			section(text),
-			section(profileSummary(b.cat, lang, profile, b.prog.Catalogue())),
+			section(profileSummary(b.cat, lang, profile, b.profiles.Catalogue())),
 			slack.NewActionBlock("actions_join_retry", button(actionOpenJoin, b.cat.T(lang, "button_join", nil), "", slack.StylePrimary)),
 		})
 		return
 	}
 	b.log.Info("joined", "user", userID, "role", res.Participant.Role, "created", res.Created)
-	blocks := renderJoined(b.cat, lang, res, b.prog.Catalogue())
+	blocks := renderJoined(b.cat, lang, res, b.profiles.Catalogue())
 	b.dm(ctx, userID, b.cat.T(lang, joinedKey(res), nil), blocks)
 	b.publishHome(ctx, userID)
 }

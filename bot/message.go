@@ -13,6 +13,6 @@ func (b *Bot) handleDirectMessage(ctx context.Context, m *slackevents.MessageEve
 		return
 	}
 	lang := b.langOf(ctx, m.User)
-	blocks := renderHelp(b.cat, lang, b.isAdmin(m.User))
+	blocks := renderHelp(b.cat, lang, b.commands, b.admins.IsAdmin(m.User))
 	b.dm(ctx, m.User, b.cat.T(lang, "help_title", nil), blocks)
 }

@@ -24,7 +24,7 @@ func (b *Bot) Render(ctx context.Context, n mentoring.Notice) (string, []slack.B
 			return "", nil, fmt.Errorf("render %s: %w", n.Key, err)
 		}
 		render = func(l mentoring.Lang) (string, []slack.Block, error) {
-			return b.cat.T(l, "intro_title", nil), renderIntro(b.cat, l, d, b.prog.Catalogue()), nil
+			return b.cat.T(l, "intro_title", nil), renderIntro(b.cat, l, d, b.profiles.Catalogue()), nil
 		}
 	case mentoring.NoticeOrientation:
 		var d mentoring.OrientationData
@@ -66,7 +66,7 @@ func (b *Bot) recipientLangs(ctx context.Context, userIDs []string) []mentoring.
 		}
 	}
 	if len(out) == 0 {
-		out = []mentoring.Lang{b.prog.DefaultLanguage()}
+		out = []mentoring.Lang{b.langs.DefaultLanguage()}
 	}
 	return out
 }

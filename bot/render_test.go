@@ -66,14 +66,20 @@ func TestRender_Golden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	cmds, err := newCommandTable(slashCommands())
+	if err != nil {
+		t.Fatal(err)
+	}
 	catalogue := mentoring.DefaultCatalogue()
 	p := sampleParticipant()
 	now := time.Date(2026, 4, 20, 0, 0, 0, 0, time.UTC)
 	for _, l := range mentoring.Langs {
 		lang := string(l)
 		t.Run(lang, func(t *testing.T) {
-			golden(t, "help."+lang, renderHelp(cat, l, false))
-			golden(t, "help_admin."+lang, renderHelp(cat, l, true))
+			golden(t, "help."+lang, renderHelp(cat, l, cmds, false))
+			golden(t, "help_admin."+lang, renderHelp(cat, l, cmds, true))
+			golden(t, "admin_figures."+lang, renderFigures(cat, l, cmds, mentoring.Counts{Active: 40, Paused: 3, Left: 2, Mentors: 22, Mentees: 21},
+				&OutboxStatus{Queued: 3, Sent: 120, Retried: 4, Failed: 1, OldestQueued: now.Add(-90 * time.Second)}, now))
 			golden(t, "join_modal_new."+lang, renderJoinModal(cat, joinForm{
 				Lang: l, Draft: mentoring.Profile{Cadence: mentoring.CadenceBiweekly, Capacity: 1, Languages: []mentoring.Lang{l}},
 				Catalogue: catalogue,
@@ -99,8 +105,8 @@ func TestRender_Golden(t *testing.T) {
 				Role: mentoring.RoleMentor, Partners: []string{"U0MENTEE1", "U0MENTEE2"}}))
 			golden(t, "orientation_mentee."+lang, renderOrientation(cat, l, mentoring.OrientationData{RoundID: 7, UserID: "U0MENTEE1",
 				Role: mentoring.RoleMentee, Partners: []string{"U0MENTOR1"}}))
-			golden(t, "home_newcomer."+lang, renderHome(cat, homeData{Lang: l, Now: now}, catalogue))
-			golden(t, "home_admin."+lang, renderHome(cat, homeData{Lang: l, Participant: &p, Admin: true, Now: now,
+			golden(t, "home_newcomer."+lang, renderHome(cat, cmds, homeData{Lang: l, Now: now}, catalogue))
+			golden(t, "home_admin."+lang, renderHome(cat, cmds, homeData{Lang: l, Participant: &p, Admin: true, Now: now,
 				Counts:  mentoring.Counts{Active: 40, Paused: 3, Left: 2, Mentors: 22, Mentees: 21},
 				Outbox:  &OutboxStatus{Queued: 3, Sent: 120, Retried: 4, Failed: 1, OldestQueued: now.Add(-90 * time.Second)},
 				Pending: &round}, catalogue))

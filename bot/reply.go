@@ -45,31 +45,10 @@ func (b *Bot) reply(ctx context.Context, userID, responseURL, text string, block
 	b.dm(ctx, userID, text, blocks)
 }
 
-// langOf returns the language to speak to the user in.
-func (b *Bot) langOf(ctx context.Context, userID string) mentoring.Lang {
-	_, lang := b.personAndLang(ctx, userID)
-	return lang
-}
-
-// personAndLang looks the user up in Slack and resolves their language: their choice,
-// else their Slack locale, else the programme's. Failures are logged and fall back, so
-// the person is always answered.
-func (b *Bot) personAndLang(ctx context.Context, userID string) (mentoring.Person, mentoring.Lang) {
-	person, err := b.users.lookup(ctx, userID)
-	if err != nil {
-		b.log.Warn("users.info", "user", userID, "err", redact(err.Error()))
-	}
-	lang, err := b.prog.Language(ctx, userID, person.Locale)
-	if err != nil {
-		b.log.Error("language", "user", userID, "err", err)
-	}
-	return person, lang
-}
-
 // apologise tells the user something went wrong on our side, without details.
 func (b *Bot) apologise(ctx context.Context, userID, responseURL string) {
-	lang := b.prog.DefaultLanguage()
-	if l, err := b.prog.Language(ctx, userID, ""); err == nil {
+	lang := b.langs.DefaultLanguage()
+	if l, err := b.langs.Language(ctx, userID, ""); err == nil {
 		lang = l
 	}
 	text := b.cat.T(lang, "error_internal", nil)

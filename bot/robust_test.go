@@ -1,14 +1,14 @@
 package bot_test
 
 import (
-	"context"
 	"encoding/json"
+	"log/slog"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/slack-go/slack"
 
+	"github.com/reverse-mentor/reverse-mentor/bot"
 	"github.com/reverse-mentor/reverse-mentor/slackfake"
 )
 
@@ -103,7 +103,9 @@ func TestRobust_OddEnvelopesAreAckedAndIgnored(t *testing.T) {
 }
 
 func TestRobust_RetriedEventIsHandledOnce(t *testing.T) {
-	h := newHarness(t, withFake(func(o *slackfake.Options) { o.RedeliverAfter = -1 }))
+	logs := newLogWatch()
+	h := newHarness(t, withFake(func(o *slackfake.Options) { o.RedeliverAfter = -1 }),
+		withBot(func(o *bot.Options) { o.Logger = slog.New(logs) }))
 	p := h.user("UHOME0001", "Home", "ja-JP")
 	h.fake.DuplicateEnvelopes(true)
 	ctx := ctxT(t)
@@ -114,9 +116,15 @@ func TestRobust_RetriedEventIsHandledOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.fake.DuplicateEnvelopes(false)
-	time.Sleep(300 * time.Millisecond)
+	// The copy is done with once the bot finds its event already handled.
+	if err := logs.wait(ctx, "duplicate event dropped", 1); err != nil {
+		t.Fatalf("the copy of the event was never dropped: %v", err)
+	}
 	if n := len(h.fake.Calls("views.publish")); n != 1 {
 		t.Fatalf("views.publish called %d times for one event", n)
+	}
+	if n := logs.count("duplicate event dropped"); n != 1 {
+		t.Fatalf("%d copies dropped, want 1", n)
 	}
 }
 
@@ -124,6 +132,11 @@ func TestRobust_ReconnectsAfterDropAndDisconnect(t *testing.T) {
 	h := newHarness(t)
 	p := h.user("URECON001", "Recon", "ja-JP")
 	ctx := ctxT(t)
+	// The bot reports itself connected once it has dialled; the fake may register the
+	// socket a moment later, and only a registered socket can be dropped.
+	if err := h.fake.WaitConnected(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
 	h.fake.DropConnections()
 	if err := h.fake.WaitConnected(ctx, 2); err != nil {
 		t.Fatal(err)
@@ -172,5 +185,4 @@ func TestRobust_AppHomeForNewcomerAndAdmin(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitText(t, admin, "HR admin", "Participants:")
-	_ = context.Background()
 }

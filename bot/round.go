@@ -11,16 +11,31 @@ import (
 	"github.com/reverse-mentor/reverse-mentor/mentoring"
 )
 
-// Action IDs of the round preview.
+// Rounds is what HR admins' pairing work needs of the domain: propose a round, look at
+// it, edit, approve or cancel it, list the pairs now meeting, and the display names the
+// edit modal shows. Every method that takes `by` checks the admin again.
+type Rounds interface {
+	ProposeRound(ctx context.Context, by string) (mentoring.Round, error)
+	Round(ctx context.Context, by string, id int64) (mentoring.Round, error)
+	PendingRound(ctx context.Context, by string) (mentoring.Round, error)
+	RemovePair(ctx context.Context, by string, id int64, version, i int) (mentoring.Round, error)
+	SwapMentees(ctx context.Context, by string, id int64, version, i, j int) (mentoring.Round, error)
+	ApproveRound(ctx context.Context, by string, id int64, version int) (mentoring.Round, error)
+	CancelRound(ctx context.Context, by string, id int64) error
+	ActivePairs(ctx context.Context, by string) ([]mentoring.Pair, error)
+	DisplayNames(ctx context.Context, userIDs []string) (map[string]string, error)
+}
+
+// Action IDs of the round preview and of the App Home's propose button.
 const (
-	actionRoundApprove = "round_approve"
-	actionRoundEdit    = "round_edit"
-	actionRoundRerun   = "round_rerun"
-	actionRoundCancel  = "round_cancel"
-	actionRoundPage    = "round_page"
-	actionRoundPropose = "round_propose"
-	callbackRoundEdit  = "round_edit"
-	pairsPerPage       = 35
+	actionRoundApprove  = "round_approve"
+	actionRoundEdit     = "round_edit"
+	actionRoundRerun    = "round_rerun"
+	actionRoundCancel   = "round_cancel"
+	actionRoundPage     = "round_page"
+	actionRoundPageNext = "round_page_next" // a second ID: action IDs are unique within a block
+	actionRoundPropose  = "round_propose"
+	pairsPerPage        = 35
 )
 
 // roundRef is what a preview button carries: the round, the version HR is looking at and
@@ -49,20 +64,25 @@ func parseRoundRef(s string) (roundRef, bool) {
 
 // commandRound is `/reverse-mentor admin round`: compute a proposal and show it to the
 // admin in a DM, where it can be reviewed, edited and approved.
-func (b *Bot) commandRound(ctx context.Context, sc slack.SlashCommand, lang mentoring.Lang) {
-	b.proposeRound(ctx, sc.UserID, sc.ResponseURL, lang)
+func (b *Bot) commandRound(ctx context.Context, r commandRequest) {
+	b.proposeRound(ctx, r.userID, r.responseURL, r.lang)
+}
+
+// actionRoundPropose is the App Home's propose button: the same as the command.
+func (b *Bot) actionRoundPropose(ctx context.Context, cb slack.InteractionCallback, _ *slack.BlockAction) {
+	b.proposeRound(ctx, cb.User.ID, "", b.langOf(ctx, cb.User.ID))
 }
 
 // proposeRound computes a proposal, sends its preview to the admin's DM and says so
 // (through responseURL when the admin typed a command).
 func (b *Bot) proposeRound(ctx context.Context, userID, responseURL string, lang mentoring.Lang) {
-	r, err := b.prog.ProposeRound(ctx, userID)
+	r, err := b.rounds.ProposeRound(ctx, userID)
 	if err != nil {
 		b.tellError(ctx, userID, responseURL, lang, err)
 		return
 	}
 	b.log.Info("round proposed", "round", r.ID, "by", userID, "pairs", len(r.Proposal.Pairs), "unmatched", len(r.Proposal.Unmatched))
-	blocks := renderRound(b.cat, lang, r, 0, b.prog.Catalogue(), "")
+	blocks := renderRound(b.cat, lang, r, 0, b.profiles.Catalogue(), "")
 	if _, _, err := b.api.PostMessageContext(ctx, userID, slack.MsgOptionText(b.cat.T(lang, "round_title", map[string]any{"ID": r.ID}), false),
 		slack.MsgOptionBlocks(blocks...)); err != nil {
 		b.log.Error("post round preview", "err", redact(err.Error()))
@@ -77,13 +97,13 @@ func (b *Bot) proposeRound(ctx context.Context, userID, responseURL string, lang
 }
 
 // commandPairs is `/reverse-mentor admin pairs`: the pairs now meeting.
-func (b *Bot) commandPairs(ctx context.Context, sc slack.SlashCommand, lang mentoring.Lang) {
-	pairs, err := b.prog.ActivePairs(ctx, sc.UserID)
+func (b *Bot) commandPairs(ctx context.Context, r commandRequest) {
+	pairs, err := b.rounds.ActivePairs(ctx, r.userID)
 	if err != nil {
-		b.tellError(ctx, sc.UserID, sc.ResponseURL, lang, err)
+		b.tellError(ctx, r.userID, r.responseURL, r.lang, err)
 		return
 	}
-	b.respond(ctx, sc.ResponseURL, b.cat.T(lang, "pairs_title", nil), renderPairs(b.cat, lang, pairs))
+	b.respond(ctx, r.responseURL, b.cat.T(r.lang, "pairs_title", nil), renderPairs(b.cat, r.lang, pairs))
 }
 
 // renderPairs lists active pairs, one line each, within one message.
@@ -180,7 +200,7 @@ func renderRound(cat *Catalog, lang mentoring.Lang, r mentoring.Round, page int,
 			nav = append(nav, button(actionRoundPage, t("button_prev", nil), roundRef{r.ID, r.Version, page - 1}.String(), ""))
 		}
 		if page < pages-1 {
-			nav = append(nav, button(actionRoundPage+"_next", t("button_next", nil), roundRef{r.ID, r.Version, page + 1}.String(), ""))
+			nav = append(nav, button(actionRoundPageNext, t("button_next", nil), roundRef{r.ID, r.Version, page + 1}.String(), ""))
 		}
 		blocks = append(blocks, slack.NewActionBlock("actions_round_pages", nav...))
 	}
@@ -212,60 +232,108 @@ func pairLine(cat *Catalog, lang mentoring.Lang, i int, p mentoring.ProposedPair
 		"Score": strconv.FormatFloat(p.Score, 'f', 1, 64)})
 }
 
-// handleRoundAction answers a button on a round preview. The domain checks the admin
-// again; the preview message is updated in place.
-func (b *Bot) handleRoundAction(ctx context.Context, cb slack.InteractionCallback, a *slack.BlockAction) {
-	lang := b.langOf(ctx, cb.User.ID)
+// roundClick is a click on a round preview: who clicked, in which language they read,
+// the round and page the button refers to, and the preview message to update.
+type roundClick struct {
+	by, channel, ts string
+	lang            mentoring.Lang
+	ref             roundRef
+}
+
+// readRoundClick reads a preview button; one that carries no round is told as unknown.
+func (b *Bot) readRoundClick(ctx context.Context, cb slack.InteractionCallback, a *slack.BlockAction) (roundClick, bool) {
 	ref, ok := parseRoundRef(a.Value)
 	if !ok {
 		b.tellUnknownAction(ctx, cb.User.ID)
+		return roundClick{}, false
+	}
+	c := roundClick{by: cb.User.ID, lang: b.langOf(ctx, cb.User.ID), ref: ref,
+		channel: cb.Container.ChannelID, ts: cb.Container.MessageTs}
+	if c.channel == "" {
+		c.channel, c.ts = cb.Channel.ID, cb.Message.Timestamp
+	}
+	return c, true
+}
+
+// actionRoundApprove approves the version of the proposal the admin saw; the outbox
+// then sends the intros and orientations.
+func (b *Bot) actionRoundApprove(ctx context.Context, cb slack.InteractionCallback, a *slack.BlockAction) {
+	c, ok := b.readRoundClick(ctx, cb, a)
+	if !ok {
 		return
 	}
-	channel, ts := cb.Container.ChannelID, cb.Container.MessageTs
-	if channel == "" {
-		channel, ts = cb.Channel.ID, cb.Message.Timestamp
+	r, err := b.rounds.ApproveRound(ctx, c.by, c.ref.ID, c.ref.Version)
+	if err == nil {
+		b.log.Info("round approved", "round", r.ID, "by", c.by, "pairs", len(r.Proposal.Pairs))
+		b.notify()
 	}
-	var (
-		r    mentoring.Round
-		err  error
-		note string
-	)
-	switch a.ActionID {
-	case actionRoundApprove:
-		r, err = b.prog.ApproveRound(ctx, cb.User.ID, ref.ID, ref.Version)
-		if err == nil {
-			b.log.Info("round approved", "round", r.ID, "by", cb.User.ID, "pairs", len(r.Proposal.Pairs))
-			b.notify()
-		}
-	case actionRoundCancel:
-		if err = b.prog.CancelRound(ctx, cb.User.ID, ref.ID); err == nil {
-			r, err = b.prog.Round(ctx, cb.User.ID, ref.ID)
-		}
-	case actionRoundRerun:
-		r, err = b.prog.ProposeRound(ctx, cb.User.ID)
-		note = b.cat.T(lang, "round_rerun_note", nil)
-	case actionRoundEdit:
-		r, err = b.prog.Round(ctx, cb.User.ID, ref.ID)
-		if err == nil {
-			b.openRoundEdit(ctx, cb, lang, r, channel, ts)
-			return
-		}
-	default: // page buttons
-		r, err = b.prog.Round(ctx, cb.User.ID, ref.ID)
+	b.showRoundOutcome(ctx, c, r, "", err)
+}
+
+// actionRoundCancel cancels the proposal; nobody is told anything.
+func (b *Bot) actionRoundCancel(ctx context.Context, cb slack.InteractionCallback, a *slack.BlockAction) {
+	c, ok := b.readRoundClick(ctx, cb, a)
+	if !ok {
+		return
 	}
+	var r mentoring.Round
+	err := b.rounds.CancelRound(ctx, c.by, c.ref.ID)
+	if err == nil {
+		r, err = b.rounds.Round(ctx, c.by, c.ref.ID)
+	}
+	b.showRoundOutcome(ctx, c, r, "", err)
+}
+
+// actionRoundRerun computes a fresh proposal in place of the one shown.
+func (b *Bot) actionRoundRerun(ctx context.Context, cb slack.InteractionCallback, a *slack.BlockAction) {
+	c, ok := b.readRoundClick(ctx, cb, a)
+	if !ok {
+		return
+	}
+	r, err := b.rounds.ProposeRound(ctx, c.by)
+	b.showRoundOutcome(ctx, c, r, b.cat.T(c.lang, "round_rerun_note", nil), err)
+}
+
+// actionRoundEdit opens the swap-or-remove modal on the round.
+func (b *Bot) actionRoundEdit(ctx context.Context, cb slack.InteractionCallback, a *slack.BlockAction) {
+	c, ok := b.readRoundClick(ctx, cb, a)
+	if !ok {
+		return
+	}
+	r, err := b.rounds.Round(ctx, c.by, c.ref.ID)
+	if err == nil {
+		b.openRoundEdit(ctx, cb, c.lang, r, c.channel, c.ts)
+		return
+	}
+	b.showRoundOutcome(ctx, c, r, "", err)
+}
+
+// actionRoundPage shows another page of the proposal (both page buttons).
+func (b *Bot) actionRoundPage(ctx context.Context, cb slack.InteractionCallback, a *slack.BlockAction) {
+	c, ok := b.readRoundClick(ctx, cb, a)
+	if !ok {
+		return
+	}
+	r, err := b.rounds.Round(ctx, c.by, c.ref.ID)
+	b.showRoundOutcome(ctx, c, r, "", err)
+}
+
+// showRoundOutcome updates the preview in place with the round after a click. When
+// someone changed the round first, the fresh round is shown with a note; any other
+// error is told to the admin.
+func (b *Bot) showRoundOutcome(ctx context.Context, c roundClick, r mentoring.Round, note string, err error) {
 	if err != nil {
-		if mentoring.ErrorCode(err) == mentoring.ECONFLICT && r.ID != 0 {
-			note = b.cat.T(lang, "round_stale", nil)
-		} else {
-			b.tellError(ctx, cb.User.ID, "", lang, err)
+		if mentoring.ErrorCode(err) != mentoring.ECONFLICT || r.ID == 0 {
+			b.tellError(ctx, c.by, "", c.lang, err)
 			return
 		}
+		note = b.cat.T(c.lang, "round_stale", nil)
 	}
-	b.updateRoundMessage(ctx, channel, ts, lang, r, ref.Page, note)
+	b.updateRoundMessage(ctx, c.channel, c.ts, c.lang, r, c.ref.Page, note)
 }
 
 func (b *Bot) updateRoundMessage(ctx context.Context, channel, ts string, lang mentoring.Lang, r mentoring.Round, page int, note string) {
-	blocks := renderRound(b.cat, lang, r, page, b.prog.Catalogue(), note)
+	blocks := renderRound(b.cat, lang, r, page, b.profiles.Catalogue(), note)
 	text := b.cat.T(lang, "round_title", map[string]any{"ID": r.ID})
 	if channel == "" || ts == "" {
 		b.dm(ctx, r.CreatedBy, text, blocks)
@@ -274,206 +342,4 @@ func (b *Bot) updateRoundMessage(ctx context.Context, channel, ts string, lang m
 	if _, _, _, err := b.api.UpdateMessageContext(ctx, channel, ts, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...)); err != nil {
 		b.log.Error("update round preview", "err", redact(err.Error()))
 	}
-}
-
-// openRoundEdit opens the modal to swap the mentees of two pairs or remove a pair.
-func (b *Bot) openRoundEdit(ctx context.Context, cb slack.InteractionCallback, lang mentoring.Lang, r mentoring.Round, channel, ts string) {
-	view := renderRoundEdit(b.cat, lang, r, b.names(ctx, r), modalMeta{Lang: lang, Round: r.ID, Version: r.Version, Channel: channel, TS: ts}, "")
-	if _, err := b.api.OpenViewContext(ctx, cb.TriggerID, view); err != nil {
-		b.log.Warn("views.open round edit", "err", redact(err.Error()))
-		b.tellError(ctx, cb.User.ID, "", lang, err)
-	}
-}
-
-// names returns display names for everyone in a round's pairs.
-func (b *Bot) names(ctx context.Context, r mentoring.Round) map[string]string {
-	var ids []string
-	for _, p := range r.Proposal.Pairs {
-		ids = append(ids, p.MentorID, p.MenteeID)
-	}
-	names, err := b.prog.DisplayNames(ctx, ids)
-	if err != nil {
-		b.log.Error("display names", "err", err)
-	}
-	return names
-}
-
-// Block IDs of the round edit modal.
-const (
-	fieldEditAction = "edit_action"
-	fieldPairA      = "pair_a"
-	fieldPairB      = "pair_b"
-)
-
-// renderRoundEdit renders the swap-or-remove modal; problem, when set, explains why the
-// last attempt was refused.
-func renderRoundEdit(cat *Catalog, lang mentoring.Lang, r mentoring.Round, names map[string]string, meta modalMeta, problem string) slack.ModalViewRequest {
-	t := func(key string) string { return cat.T(lang, key, nil) }
-	var blocks []slack.Block
-	if problem != "" {
-		blocks = append(blocks, section("⚠️ "+problem))
-	}
-	blocks = append(blocks, section(t("round_edit_intro")))
-	remove := option("remove", t("round_edit_remove"))
-	swap := option("swap", t("round_edit_swap"))
-	act := slack.NewRadioButtonsBlockElement(fieldEditAction, swap, remove)
-	act.InitialOption = swap
-	blocks = append(blocks, slack.NewInputBlock(fieldEditAction, plain(t("round_edit_action"), 2000), nil, act))
-	var opts []*slack.OptionBlockObject
-	for i, p := range r.Proposal.Pairs {
-		if i == MaxOptions {
-			break
-		}
-		label := fmt.Sprintf("%d. %s → %s", i+1, nameOr(names, p.MentorID), nameOr(names, p.MenteeID))
-		opts = append(opts, option(strconv.Itoa(i), label))
-	}
-	a := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(t("round_edit_pick"), 150), fieldPairA, opts...)
-	blocks = append(blocks, slack.NewInputBlock(fieldPairA, plain(t("round_edit_pair_a"), 2000), nil, a))
-	bsel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(t("round_edit_pick"), 150), fieldPairB, opts...)
-	bBlock := slack.NewInputBlock(fieldPairB, plain(t("round_edit_pair_b"), 2000), plain(t("round_edit_pair_b_hint"), 2000), bsel)
-	bBlock.Optional = true
-	blocks = append(blocks, bBlock)
-	if len(r.Proposal.Pairs) > MaxOptions {
-		blocks = append(blocks, contextText(cat.T(lang, "round_edit_first_n", map[string]any{"N": MaxOptions})))
-	}
-	return slack.ModalViewRequest{
-		Type:            slack.VTModal,
-		CallbackID:      callbackRoundEdit,
-		Title:           plain(t("round_edit_title"), MaxModalTitle),
-		Submit:          plain(t("round_edit_submit"), MaxModalTitle),
-		Close:           plain(t("modal_cancel"), MaxModalTitle),
-		PrivateMetadata: encodeMeta(meta),
-		Blocks:          slack.Blocks{BlockSet: blocks},
-	}
-}
-
-func nameOr(names map[string]string, id string) string {
-	if n := names[id]; n != "" {
-		return n
-	}
-	return id
-}
-
-// roundEdit is a decoded swap-or-remove submission.
-type roundEdit struct {
-	Action string // "swap" or "remove"
-	A, B   int    // pair indexes; B is -1 when not chosen
-}
-
-// decodeRoundEdit reads and checks a submission without the database: the errors it
-// returns are shown inline.
-func decodeRoundEdit(cat *Catalog, lang mentoring.Lang, state *slack.ViewState) (roundEdit, map[string]string) {
-	e := roundEdit{A: -1, B: -1}
-	errs := map[string]string{}
-	if state == nil {
-		errs[fieldPairA] = cat.T(lang, "round_edit_error_pick", nil)
-		return e, errs
-	}
-	get := func(block string) slack.BlockAction { return state.Values[block][block] }
-	e.Action = get(fieldEditAction).SelectedOption.Value
-	if e.Action != "swap" && e.Action != "remove" {
-		errs[fieldEditAction] = cat.T(lang, "round_edit_error_action", nil)
-	}
-	if n, err := strconv.Atoi(get(fieldPairA).SelectedOption.Value); err == nil && n >= 0 {
-		e.A = n
-	} else {
-		errs[fieldPairA] = cat.T(lang, "round_edit_error_pick", nil)
-	}
-	if v := get(fieldPairB).SelectedOption.Value; v != "" {
-		if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-			e.B = n
-		} else {
-			errs[fieldPairB] = cat.T(lang, "round_edit_error_pick", nil)
-		}
-	}
-	if e.Action == "swap" && e.B < 0 {
-		errs[fieldPairB] = cat.T(lang, "round_edit_error_second", nil)
-	}
-	if e.Action == "swap" && e.B == e.A && e.A >= 0 {
-		errs[fieldPairB] = cat.T(lang, "round_edit_error_same", nil)
-	}
-	if len(errs) == 0 {
-		return e, nil
-	}
-	return e, errs
-}
-
-// dispatchRoundEdit acknowledges a swap-or-remove submission. The shape is checked at
-// once (inline errors); the change itself needs the database and the hard rules, so the
-// modal shows "checking" and is updated with the outcome.
-func (b *Bot) dispatchRoundEdit(envelopeID string, cb slack.InteractionCallback, meta modalMeta) {
-	edit, errs := decodeRoundEdit(b.cat, meta.Lang, cb.View.State)
-	if errs != nil {
-		b.ack(envelopeID, viewErrors{ResponseAction: "errors", Errors: errs})
-		return
-	}
-	b.ack(envelopeID, viewUpdate{ResponseAction: "update", View: renderWorking(b.cat, meta.Lang)})
-	viewID := cb.View.ID
-	b.submit("round edit", func(ctx context.Context) { b.applyRoundEdit(ctx, cb.User.ID, viewID, meta, edit) },
-		func(ctx context.Context) { b.apologise(ctx, cb.User.ID, "") })
-}
-
-// viewUpdate is the acknowledgement payload that replaces the modal.
-type viewUpdate struct {
-	ResponseAction string                 `json:"response_action"`
-	View           slack.ModalViewRequest `json:"view"`
-}
-
-func renderWorking(cat *Catalog, lang mentoring.Lang) slack.ModalViewRequest {
-	return slack.ModalViewRequest{
-		Type:   slack.VTModal,
-		Title:  plain(cat.T(lang, "round_edit_title", nil), MaxModalTitle),
-		Close:  plain(cat.T(lang, "modal_close", nil), MaxModalTitle),
-		Blocks: slack.Blocks{BlockSet: []slack.Block{section(cat.T(lang, "round_edit_working", nil))}},
-	}
-}
-
-func (b *Bot) applyRoundEdit(ctx context.Context, by, viewID string, meta modalMeta, e roundEdit) {
-	lang := meta.Lang
-	var (
-		r   mentoring.Round
-		err error
-	)
-	if e.Action == "remove" {
-		r, err = b.prog.RemovePair(ctx, by, meta.Round, meta.Version, e.A)
-	} else {
-		r, err = b.prog.SwapMentees(ctx, by, meta.Round, meta.Version, e.A, e.B)
-	}
-	var result slack.ModalViewRequest
-	switch {
-	case err == nil:
-		b.log.Info("round edited", "round", r.ID, "by", by, "action", e.Action)
-		result = slack.ModalViewRequest{Type: slack.VTModal, Title: plain(b.cat.T(lang, "round_edit_title", nil), MaxModalTitle),
-			Close:  plain(b.cat.T(lang, "modal_close", nil), MaxModalTitle),
-			Blocks: slack.Blocks{BlockSet: []slack.Block{section(b.cat.T(lang, "round_edit_done", nil))}}}
-		b.updateRoundMessage(ctx, meta.Channel, meta.TS, lang, r, 0, "")
-	default:
-		de, ok := asDomainError(err)
-		if !ok || de.Code == mentoring.EINTERNAL {
-			b.log.Error("round edit", "err", err)
-			b.apologise(ctx, by, "")
-			return
-		}
-		problem := b.explain(ctx, lang, de)
-		if fresh, ferr := b.prog.Round(ctx, by, meta.Round); ferr == nil {
-			r = fresh
-		}
-		meta.Version = r.Version
-		result = renderRoundEdit(b.cat, lang, r, b.names(ctx, r), meta, problem)
-	}
-	if _, err := b.api.UpdateViewContext(ctx, result, "", "", viewID); err != nil {
-		b.log.Warn("views.update round edit", "err", redact(err.Error()))
-	}
-}
-
-// explain turns a domain error into a sentence, with the hard rule that refused a swap.
-func (b *Bot) explain(ctx context.Context, lang mentoring.Lang, de *mentoring.Error) string {
-	data := map[string]any{}
-	for k, v := range de.Data {
-		data[k] = v
-	}
-	if reason, ok := de.Data["Reason"].(string); ok {
-		data["Reason"] = b.cat.T(lang, "rule_"+reason, nil)
-	}
-	return b.cat.T(lang, de.MessageKey, data)
 }

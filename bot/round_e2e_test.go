@@ -78,6 +78,30 @@ func TestRound_NonAdminCanNeitherProposeNorApprove(t *testing.T) {
 	}
 }
 
+func TestRound_ProposeButtonForgedByANonAdminIsRefused(t *testing.T) {
+	h := newHarness(t)
+	smallOrg(h)
+	jun := h.fake.Person("UJUN00001")
+	ctx := ctxT(t)
+	forged := map[string]any{
+		"type": "block_actions", "user": map[string]any{"id": "UJUN00001", "username": "jun", "team_id": "T0FAKE"},
+		"api_app_id": "A0FAKE", "token": "x", "trigger_id": "1.2.3", "team": map[string]any{"id": "T0FAKE"},
+		"container": map[string]any{"type": "view", "view_id": "VHOME0001"},
+		"actions":   []any{map[string]any{"action_id": "round_propose", "block_id": "actions_admin", "type": "button", "action_ts": "1.1"}},
+	}
+	env, err := h.fake.SendEnvelope(ctx, "interactive", forged, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.fake.WaitAck(ctx, env); err != nil {
+		t.Fatal(err)
+	}
+	waitText(t, jun, "人事担当の方専用です")
+	if _, err := h.db.PendingRound(ctx); !errors.Is(err, mentoring.ErrNotFound) {
+		t.Fatalf("a forged click proposed a round: %v", err)
+	}
+}
+
 func TestRound_PreviewSwapRemoveApprove(t *testing.T) {
 	h := newHarness(t)
 	smallOrg(h)

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"strings"
 	"time"
 
@@ -8,6 +9,36 @@ import (
 
 	"github.com/reverse-mentor/reverse-mentor/mentoring"
 )
+
+// Participants is what the bot needs of the domain to show people where they stand.
+type Participants interface {
+	Participant(ctx context.Context, userID string) (mentoring.Participant, error)
+	PairsOf(ctx context.Context, userID string) ([]mentoring.Pair, error)
+}
+
+// commandStatus is `/reverse-mentor status`: the person's status, profile and pair, or
+// an invitation to join.
+func (b *Bot) commandStatus(ctx context.Context, r commandRequest) {
+	p, err := b.people.Participant(ctx, r.userID)
+	if err != nil {
+		if mentoring.ErrorCode(err) == mentoring.ENOTJOINED {
+			text := b.cat.T(r.lang, "status_not_joined", nil)
+			b.respond(ctx, r.responseURL, text, []slack.Block{
+				section(text),
+				slack.NewActionBlock("actions_status", button(actionOpenJoin, b.cat.T(r.lang, "button_join", nil), "", slack.StylePrimary)),
+			})
+			return
+		}
+		b.tellError(ctx, r.userID, r.responseURL, r.lang, err)
+		return
+	}
+	pairs, err := b.people.PairsOf(ctx, r.userID)
+	if err != nil {
+		b.tellError(ctx, r.userID, r.responseURL, r.lang, err)
+		return
+	}
+	b.respond(ctx, r.responseURL, b.cat.T(r.lang, "status_title", nil), renderStatus(b.cat, r.lang, p, pairs, b.profiles.Catalogue(), b.clock.Now()))
+}
 
 // renderStatus shows a participant where they stand.
 func renderStatus(cat *Catalog, lang mentoring.Lang, p mentoring.Participant, pairs []mentoring.Pair, catalogue mentoring.Catalogue, now time.Time) []slack.Block {
