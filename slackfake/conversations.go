@@ -240,16 +240,6 @@ func (s *Server) conversationsOpen(r *apiRequest) apiResult {
 	return ok(res)
 }
 
-func (s *Server) conversationsInfo(r *apiRequest) apiResult {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.convs[r.str("channel")]
-	if c == nil || (c.kind == convChannel && !c.botMember) {
-		return fail("channel_not_found")
-	}
-	return ok(map[string]any{"channel": s.convJSON(c)})
-}
-
 // conversationsHistory returns a conversation's top-level messages, newest
 // first, between oldest and latest, with cursor pagination. Message metadata
 // is included only with include_all_metadata, as in Slack.
