@@ -25,14 +25,25 @@ func TestBlocksText(t *testing.T) {
 		{"actions", []slack.Block{slack.NewActionBlock("",
 			slack.NewButtonBlockElement("a", "", plain("Approve")),
 			slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Cadence"), "c", opt("Weekly", "w")),
-			slack.NewOverflowBlockElement("o", opt("x", "x")),
-		)}, "[Approve] [Cadence ▾] [⋯]"},
+			slack.NewOptionsSelectBlockElement(slack.OptTypeUser, plain("Pick a manager"), "u"),
+			slack.NewDatePickerBlockElement("d"),
+		)}, "[Approve] [Cadence ▾] [Pick a manager ▾] [📅 …]"},
 		{"inputs", []slack.Block{
 			slack.NewInputBlock("", plain("Department"), nil, slack.NewPlainTextInputBlockElement(nil, "d")),
 			input("", "Note", true, slack.NewPlainTextInputBlockElement(plain("Anything else?"), "n")),
 		}, "«Department: …»\n«Note (optional): Anything else?»"},
+		{"preset inputs", []slack.Block{
+			input("", "Cadence", false, slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, nil, "c", opt("Weekly", "w")).WithInitialOption(opt("Weekly", "w"))),
+			input("", "Manager", false, &slack.SelectBlockElement{Type: slack.OptTypeUser, ActionID: "m", InitialUser: "U0BOSS001"}),
+			input("", "Start", false, &slack.DatePickerBlockElement{Type: slack.METDatepicker, ActionID: "s", InitialDate: "2026-05-01"}),
+		}, "«Cadence: Weekly ▾»\n«Manager: <@U0BOSS001> ▾»\n«Start: 📅 2026-05-01»"},
+		{"choices", []slack.Block{
+			input("", "Role", false, &slack.RadioButtonsBlockElement{Type: slack.METRadioButtons, ActionID: "r",
+				Options: []*slack.OptionBlockObject{opt("Mentor", "mentor"), opt("Mentee", "mentee")}, InitialOption: opt("Mentee", "mentee")}),
+			input("", "Languages", false, &slack.CheckboxGroupsBlockElement{Type: slack.METCheckboxGroups, ActionID: "l",
+				Options: []*slack.OptionBlockObject{opt("日本語", "ja"), opt("English", "en")}, InitialOptions: []*slack.OptionBlockObject{opt("日本語", "ja")}}),
+		}, "«Role: ( ) Mentor (•) Mentee»\n«Languages: ☑ 日本語 ☐ English»"},
 		{"divider", []slack.Block{slack.NewSectionBlock(mrkdwn("a"), nil, nil), slack.NewDividerBlock(), slack.NewSectionBlock(mrkdwn("b"), nil, nil)}, "a\n───\nb"},
-		{"image", []slack.Block{slack.NewImageBlock("https://example.com/c.png", "mood chart", "", nil)}, "[image: mood chart]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -171,65 +171,6 @@ func (v *view) stateJSON(full bool) map[string]any {
 	return out
 }
 
-// initialState is an element's state before the person touches it: its
-// initial value if it has one, null (or an empty list) otherwise.
-func initialState(elem map[string]any) map[string]any {
-	typ := asString(elem["type"])
-	st := map[string]any{"type": typ}
-	orNull := func(key string) any {
-		if v, present := elem[key]; present && v != nil && asString(v) != "" {
-			return v
-		}
-		return nil
-	}
-	orEmpty := func(key string) any {
-		if v := asSlice(elem[key]); len(v) > 0 {
-			return deepCopy(v)
-		}
-		return []any{}
-	}
-	switch typ {
-	case "plain_text_input", "email_text_input", "url_text_input", "number_input":
-		st["value"] = orNull("initial_value")
-	case "static_select", "external_select", "radio_buttons":
-		if o := asMap(elem["initial_option"]); o != nil {
-			st["selected_option"] = copyOption(o)
-		} else {
-			st["selected_option"] = nil
-		}
-	case "multi_static_select", "multi_external_select", "checkboxes":
-		var opts []any
-		for _, o := range asSlice(elem["initial_options"]) {
-			opts = append(opts, copyOption(asMap(o)))
-		}
-		if opts == nil {
-			opts = []any{}
-		}
-		st["selected_options"] = opts
-	case "users_select":
-		st["selected_user"] = orNull("initial_user")
-	case "multi_users_select":
-		st["selected_users"] = orEmpty("initial_users")
-	case "conversations_select":
-		st["selected_conversation"] = orNull("initial_conversation")
-	case "multi_conversations_select":
-		st["selected_conversations"] = orEmpty("initial_conversations")
-	case "channels_select":
-		st["selected_channel"] = orNull("initial_channel")
-	case "multi_channels_select":
-		st["selected_channels"] = orEmpty("initial_channels")
-	case "datepicker":
-		st["selected_date"] = orNull("initial_date")
-	case "timepicker":
-		st["selected_time"] = orNull("initial_time")
-	case "datetimepicker":
-		st["selected_date_time"] = orNull("initial_date_time")
-	case "rich_text_input":
-		st["rich_text_value"] = orNull("initial_value")
-	}
-	return st
-}
-
 // slackView converts a view to slack-go's type, state included.
 func (s *Server) slackView(v *view) *slack.View {
 	obj := s.viewJSON(v)
