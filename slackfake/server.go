@@ -48,8 +48,11 @@ type Options struct {
 	// subscribed to message events. Off by default.
 	EchoBotMessages bool
 	Logger          *slog.Logger // default discards
-	// Clock, when set, is the simulated time shown in transcripts (in each person's
-	// time zone) beside what they saw; Slack's own timers still run on real time.
+	// Clock, when set, is the simulated time of the workspace: transcripts show it
+	// (in each person's time zone) beside what people saw and did, Entries are
+	// ordered by it, and trigger_ids (TriggerTTL) and response_urls (30 minutes)
+	// expire on it, so tests advance it instead of sleeping. Ack timeouts,
+	// redelivery, pings and rate limits always run on the wall clock.
 	Clock interface{ Now() time.Time }
 }
 
@@ -290,6 +293,15 @@ func (s *Server) waitFor(ctx context.Context, cond func() bool) error {
 		}
 		s.mu.Lock()
 	}
+}
+
+// now is the time trigger_ids and response_urls age by: Options.Clock when set, the
+// wall clock otherwise.
+func (s *Server) now() time.Time {
+	if s.opts.Clock != nil {
+		return s.opts.Clock.Now()
+	}
+	return time.Now()
 }
 
 // timer is one scheduled callback, stopped when the server closes.

@@ -33,7 +33,8 @@ type trigger struct {
 func (s *Server) newTriggerLocked(user string) string {
 	// Forget long-dead triggers now and then; recent ones stay so that a
 	// reuse is still told apart from an unknown trigger.
-	if now := time.Now(); now.Sub(s.triggerSweep) > s.opts.TriggerTTL {
+	now := s.now()
+	if now.Sub(s.triggerSweep) > s.opts.TriggerTTL {
 		s.triggerSweep = now
 		for id, t := range s.triggers {
 			if now.Sub(t.issued) > 10*s.opts.TriggerTTL {
@@ -42,12 +43,12 @@ func (s *Server) newTriggerLocked(user string) string {
 		}
 	}
 	id := s.ids.trigger()
-	s.triggers[id] = &trigger{user: user, issued: time.Now()}
+	s.triggers[id] = &trigger{user: user, issued: now}
 	return id
 }
 
 // useTriggerLocked exchanges a trigger_id: it must exist, be unused and be
-// younger than TriggerTTL.
+// younger than TriggerTTL on the server's clock (see Options.Clock).
 func (s *Server) useTriggerLocked(id string) (*trigger, *apiResult) {
 	t := s.triggers[id]
 	var res apiResult
@@ -56,7 +57,7 @@ func (s *Server) useTriggerLocked(id string) (*trigger, *apiResult) {
 		res = fail("invalid_trigger_id")
 	case t.used:
 		res = fail("exchanged_trigger_id")
-	case time.Since(t.issued) > s.opts.TriggerTTL:
+	case s.now().Sub(t.issued) > s.opts.TriggerTTL:
 		res = fail("expired_trigger_id")
 	default:
 		t.used = true
