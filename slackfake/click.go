@@ -60,6 +60,10 @@ func (p *Person) Click(ctx context.Context, actionID string, opts ...ClickOption
 	}
 	s := p.s
 	s.mu.Lock()
+	if p.deactivatedLocked() {
+		s.mu.Unlock()
+		return ErrDeactivated
+	}
 	t, err := p.findClickTargetLocked(actionID, cfg)
 	if err != nil {
 		s.mu.Unlock()

@@ -113,7 +113,12 @@ func (s *Server) resolveChannelLocked(ref string) *conversation {
 	if c := s.convs[ref]; c != nil {
 		return c
 	}
-	if u := s.users[ref]; u != nil && ref != s.opts.BotUserID && !u.IsBot && !u.Deleted {
+	if u := s.users[ref]; u != nil && ref != s.opts.BotUserID && !u.IsBot {
+		if u.Deleted {
+			// Slack keeps a deactivated person's DM, and posts there still land;
+			// it opens no new one.
+			return s.convs[s.convKeys[ref]]
+		}
 		c, _ := s.openConvLocked([]string{ref})
 		return c
 	}

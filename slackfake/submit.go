@@ -139,6 +139,10 @@ func (p *Person) SubmitRaw(ctx context.Context, v slack.View, state json.RawMess
 		obj["state"] = st
 	}
 	s.mu.Lock()
+	if p.deactivatedLocked() {
+		s.mu.Unlock()
+		return SubmitReply{}, ErrDeactivated
+	}
 	payload := s.interactionBase("view_submission", s.users[p.id], s.newTriggerLocked(p.id))
 	payload["view"] = obj
 	payload["response_urls"] = []any{}
