@@ -41,6 +41,9 @@ type Seen struct {
 	At time.Time
 	// SimAt is the simulated time (Options.Clock) when it was shown; zero without a clock.
 	SimAt time.Time
+	// Seq numbers everything the server records people seeing and doing, in the
+	// order it was recorded; see Entries.
+	Seq uint64
 	// Kind is one of "ephemeral", "message", "message_update",
 	// "message_delete", "modal_open", "modal_update", "modal_push",
 	// "modal_errors", "home", "file" or "error" (Slack's own error, e.g. an
@@ -56,6 +59,7 @@ type Seen struct {
 // action is something the person did, kept for transcripts.
 type action struct {
 	at, simAt time.Time
+	seq       uint64
 	text      string
 }
 
@@ -79,11 +83,14 @@ func (p *Person) seeLocked(seen Seen) {
 	if seen.SimAt.IsZero() && p.s.opts.Clock != nil {
 		seen.SimAt = p.s.opts.Clock.Now()
 	}
+	p.s.seq++
+	seen.Seq = p.s.seq
 	p.seen = append(p.seen, seen)
 }
 
 func (p *Person) actLocked(format string, args ...any) {
-	a := action{at: time.Now(), text: fmt.Sprintf(format, args...)}
+	p.s.seq++
+	a := action{at: time.Now(), seq: p.s.seq, text: fmt.Sprintf(format, args...)}
 	if p.s.opts.Clock != nil {
 		a.simAt = p.s.opts.Clock.Now()
 	}

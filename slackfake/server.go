@@ -118,6 +118,7 @@ type Server struct {
 
 	mu      sync.Mutex
 	changed chan struct{} // closed and replaced whenever observable state changes
+	seq     uint64        // the last Seq given to something a person saw or did
 	timers  map[*timer]struct{}
 
 	users     map[string]*userRecord
