@@ -141,6 +141,7 @@ type Server struct {
 	tickets     map[string]time.Time
 	conns       []*conn
 	connsOpened int
+	pongs       int
 	rr          int
 	backlog     []*envelope
 	pending     map[string]*envelope
