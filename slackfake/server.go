@@ -5,9 +5,14 @@
 // Web API methods the bot uses, runs Socket Mode connections (hello, pings,
 // envelopes, acks, redelivery, disconnects) and simulates the people of the
 // workspace: a Person types slash commands, opens the App Home, fills in and
-// submits modals and clicks buttons, and remembers everything it was shown.
+// submits modals and clicks buttons, and remembers everything it was shown;
+// Entries and Transcript tell it back, in one order, without random IDs.
 // Faults (HTTP 429 and 5xx, rate limits, dropped sockets, duplicate
-// envelopes) can be injected to test the bot's resilience.
+// envelopes, deactivated people) can be injected to test the bot's resilience.
+//
+// Only the Web API methods (webMethods) and the Block Kit block and element
+// types (blockKinds, elementKinds) the product uses are modelled; anything else
+// is refused, so that a new use shows up in tests.
 //
 // It is used by the bot's end-to-end tests and by the demo command, so it is
 // safe for concurrent use and silent unless given a Logger.
