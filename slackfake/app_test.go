@@ -43,8 +43,9 @@ type testApp struct {
 	API *slack.Client
 	SM  *socketmode.Client
 
-	mu     sync.Mutex
-	events []socketmode.Event
+	mu      sync.Mutex
+	events  []socketmode.Event
+	changed chan struct{} // closed and replaced on every event
 
 	cancel context.CancelFunc
 	done   sync.WaitGroup
@@ -64,7 +65,7 @@ func ackAll(a *testApp, evt socketmode.Event) {
 func startApp(t testing.TB, s *slackfake.Server, h handler, opts ...socketmode.Option) *testApp {
 	t.Helper()
 	api := apiFor(s)
-	a := &testApp{API: api, SM: socketmode.New(api, opts...)}
+	a := &testApp{API: api, SM: socketmode.New(api, opts...), changed: make(chan struct{})}
 	ctx, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel
 	a.done.Go(func() { _ = a.SM.RunContext(ctx) })
@@ -76,6 +77,8 @@ func startApp(t testing.TB, s *slackfake.Server, h handler, opts ...socketmode.O
 			case evt := <-a.SM.Events:
 				a.mu.Lock()
 				a.events = append(a.events, evt)
+				close(a.changed)
+				a.changed = make(chan struct{})
 				a.mu.Unlock()
 				if h != nil {
 					h(a, evt)
@@ -111,26 +114,20 @@ func (a *testApp) Events(typ socketmode.EventType) []socketmode.Event {
 // waitEvents waits until the app has received n events of a type.
 func (a *testApp) waitEvents(t testing.TB, typ socketmode.EventType, n int) []socketmode.Event {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
+	timeout := time.After(5 * time.Second)
+	for {
+		a.mu.Lock()
+		changed := a.changed
+		a.mu.Unlock()
 		if evs := a.Events(typ); len(evs) >= n {
 			return evs
 		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	t.Fatalf("app got %d %s events, want %d", len(a.Events(typ)), typ, n)
-	return nil
-}
-
-// eventually polls cond until it holds or the test times out.
-func eventually(t testing.TB, d time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
+		select {
+		case <-changed:
+		case <-timeout:
+			t.Fatalf("app got %d %s events, want %d", len(a.Events(typ)), typ, n)
+			return nil
 		}
-		time.Sleep(5 * time.Millisecond)
 	}
 }
 
@@ -150,4 +147,26 @@ func plain(text string) *slack.TextBlockObject {
 
 func mrkdwn(text string) *slack.TextBlockObject {
 	return slack.NewTextBlockObject(slack.MarkdownType, text, false, false)
+}
+
+// testClock is a simulated clock that moves only when told, like the demo's.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func newTestClock() *testClock {
+	return &testClock{now: time.Date(2026, 4, 6, 0, 0, 0, 0, time.UTC)}
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
 }

@@ -369,8 +369,13 @@ func (s *Server) chatUpdate(r *apiRequest) apiResult {
 	case !mc.textGiven && !mc.blocksGiven && !mc.attachmentsGiven:
 		return fail("no_text")
 	}
+	// As Slack does: new text without blocks drops the old blocks; blocks without
+	// text keep the old text.
 	if mc.textGiven {
 		m.text = mc.text
+		if !mc.blocksGiven {
+			m.blocks = nil
+		}
 	}
 	if mc.blocksGiven {
 		m.blocks = mc.blocks
@@ -394,19 +399,4 @@ func (s *Server) chatDelete(r *apiRequest) apiResult {
 	m.deleted = true
 	s.showMessageLocked(c, m, "message_delete")
 	return ok(map[string]any{"channel": c.id, "ts": m.ts})
-}
-
-func (s *Server) chatGetPermalink(r *apiRequest) apiResult {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.resolveChannelLocked(r.str("channel"))
-	if c == nil {
-		return fail("channel_not_found")
-	}
-	ts := r.str("message_ts")
-	if findMessageLocked(c, ts) == nil {
-		return fail("message_not_found")
-	}
-	link := "https://" + s.domain + ".slack.com/archives/" + c.id + "/p" + strings.ReplaceAll(ts, ".", "")
-	return ok(map[string]any{"channel": c.id, "permalink": link})
 }

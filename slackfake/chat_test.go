@@ -167,10 +167,6 @@ func TestChat_UpdateAndDelete(t *testing.T) {
 	if strings.Join(kinds, ",") != "message,message_update,message_delete" {
 		t.Errorf("seen kinds = %v", kinds)
 	}
-	link, err := api.GetPermalink(&slack.PermalinkParameters{Channel: ch, Ts: ts})
-	if err == nil || link != "" {
-		t.Errorf("permalink of a deleted message: %q %v", link, err)
-	}
 }
 
 func TestConversationsHistory_MetadataAndPaging(t *testing.T) {
@@ -249,5 +245,41 @@ func TestEchoBotMessages(t *testing.T) {
 	msg := evt.Data.(slackevents.EventsAPIEvent).InnerEvent.Data.(*slackevents.MessageEvent)
 	if msg.BotID != "B0FAKE" || msg.Text != "hello" {
 		t.Errorf("echo = %+v", msg)
+	}
+}
+
+func TestChatUpdate_TextAndBlocksAsSlackKeepsThem(t *testing.T) {
+	buttons := slack.MsgOptionBlocks(slack.NewActionBlock("mood", slack.NewButtonBlockElement("mood_5", "5", plain("😀"))))
+	thanks := slack.MsgOptionBlocks(slack.NewSectionBlock(mrkdwn("Thanks!"), nil, nil))
+	tests := []struct {
+		name       string
+		update     []slack.MsgOption
+		wantText   string
+		wantRender string
+	}{
+		{"text only drops the blocks", []slack.MsgOption{slack.MsgOptionText("Thanks", false)}, "Thanks", "Thanks"},
+		{"blocks only keep the text", []slack.MsgOption{thanks}, "Mood today?", "Thanks!"},
+		{"text and blocks replace both", []slack.MsgOption{slack.MsgOptionText("Thanks", false), thanks}, "Thanks", "Thanks!"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newFake(t, slackfake.Options{})
+			p := s.AddUser(slackfake.User{Name: "aiko"})
+			api := apiFor(s)
+			ch, ts, err := api.PostMessage(p.ID(), slack.MsgOptionText("Mood today?", false), buttons)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, _, _, err := api.UpdateMessage(ch, ts, tt.update...); err != nil {
+				t.Fatal(err)
+			}
+			m := s.Messages(ch)[0]
+			if m.Text != tt.wantText || !m.Edited {
+				t.Errorf("text %q edited %v, want %q", m.Text, m.Edited, tt.wantText)
+			}
+			if seen := p.Seen(); seen[len(seen)-1].Kind != "message_update" || seen[len(seen)-1].Text != tt.wantRender {
+				t.Errorf("seen = %+v, want %q", seen[len(seen)-1], tt.wantRender)
+			}
+		})
 	}
 }

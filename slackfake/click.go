@@ -27,13 +27,12 @@ func OnHome() ClickOption { return func(c *clickConfig) { c.where = "home" } }
 // InModal clicks in the person's top modal.
 func InModal() ClickOption { return func(c *clickConfig) { c.where = "modal" } }
 
-// WithValue sets the value sent: a button's value (overriding the one in
-// the view, for tests of tampered input), a user, conversation, date or
-// text for the matching elements.
+// WithValue sets the value sent: a button's value (overriding the one in the view,
+// for tests of tampered input), or a user ID or date for a users_select or datepicker.
 func WithValue(v string) ClickOption { return func(c *clickConfig) { c.value = &v } }
 
-// SelectOption picks the option with this value in a select, overflow menu,
-// radio group or checkboxes; give it several times for multi-selects.
+// SelectOption picks the option with this value in a select, radio group or
+// checkboxes; give it several times for multi-selects and checkboxes.
 func SelectOption(v string) ClickOption {
 	return func(c *clickConfig) { c.options = append(c.options, v) }
 }
@@ -61,6 +60,10 @@ func (p *Person) Click(ctx context.Context, actionID string, opts ...ClickOption
 	}
 	s := p.s
 	s.mu.Lock()
+	if p.deactivatedLocked() {
+		s.mu.Unlock()
+		return ErrDeactivated
+	}
 	t, err := p.findClickTargetLocked(actionID, cfg)
 	if err != nil {
 		s.mu.Unlock()
@@ -102,11 +105,11 @@ func (p *Person) Click(ctx context.Context, actionID string, opts ...ClickOption
 		}
 		p.seeLocked(seen)
 	}
-	label := textOf(t.elem["text"])
-	if label == "" {
-		label = actionID
+	if state != nil {
+		p.actLocked("picked %s in %s", describeState(state), actionID)
+	} else {
+		p.actLocked("clicked [%s]", textOf(t.elem["text"]))
 	}
-	p.actLocked("clicked [%s]", label)
 	s.deliverLocked(e)
 	s.mu.Unlock()
 
@@ -186,17 +189,6 @@ func (s *Server) clickAction(t clickTarget, cfg clickConfig) (act, state map[str
 		}
 		return act, nil, nil
 	}
-	if typ == "overflow" {
-		if len(cfg.options) != 1 {
-			return nil, nil, fmt.Errorf("an overflow menu needs exactly one SelectOption")
-		}
-		opt := findOption(t.elem, cfg.options[0])
-		if opt == nil {
-			return nil, nil, fmt.Errorf("%q is not one of the options", cfg.options[0])
-		}
-		act["selected_option"] = opt
-		return act, nil, nil
-	}
 	var val any
 	switch {
 	case len(cfg.options) > 0 && isMulti(typ):
@@ -224,11 +216,4 @@ func (s *Server) clickAction(t clickTarget, cfg clickConfig) (act, state map[str
 	return act, state, nil
 }
 
-func isMulti(typ string) bool {
-	switch typ {
-	case "multi_static_select", "multi_external_select", "checkboxes",
-		"multi_users_select", "multi_conversations_select", "multi_channels_select":
-		return true
-	}
-	return false
-}
+func isMulti(typ string) bool { return elementKinds[typ].multi }

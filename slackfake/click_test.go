@@ -79,7 +79,7 @@ func TestClick_FindsTheElementWhereSlackShowsIt(t *testing.T) {
 	if _, _, err := api.PostMessage(p.ID(), slack.MsgOptionText("new", false), button("new")); err != nil {
 		t.Fatal(err)
 	}
-	mood := slack.NewOverflowBlockElement("mood", opt("😀", "5"), opt("😐", "3"))
+	mood := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Mood"), "mood", opt("😀", "5"), opt("😐", "3"))
 	if _, err := api.PublishView(p.ID(), slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: []slack.Block{
 		slack.NewActionBlock("home_actions", slack.NewButtonBlockElement("pick", "home", plain("Pick")), mood),
 	}}}, ""); err != nil {
@@ -97,7 +97,7 @@ func TestClick_FindsTheElementWhereSlackShowsIt(t *testing.T) {
 		{"newest message", "pick", []slackfake.ClickOption{slackfake.InMessage("")}, "new", ""},
 		{"given message", "pick", []slackfake.ClickOption{slackfake.InMessage(oldTS)}, "old", ""},
 		{"tampered value", "pick", []slackfake.ClickOption{slackfake.OnHome(), slackfake.WithValue("forged")}, "forged", "home"},
-		{"overflow option", "mood", []slackfake.ClickOption{slackfake.SelectOption("3")}, "3", "home"},
+		{"select option", "mood", []slackfake.ClickOption{slackfake.SelectOption("3")}, "3", "home"},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -108,7 +108,7 @@ func TestClick_FindsTheElementWhereSlackShowsIt(t *testing.T) {
 			cb, _ := last()
 			act := cb.ActionCallback.BlockActions[0]
 			got := act.Value
-			if act.Type == "overflow" {
+			if act.Type == "static_select" {
 				got = act.SelectedOption.Value
 			}
 			if got != tt.wantValue || string(cb.View.Type) != tt.wantView {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -64,6 +65,7 @@ func TestClose_LeavesNoGoroutines(t *testing.T) {
 	a.stop()
 	http.DefaultClient.CloseIdleConnections()
 
+	// Goroutines end on their own schedule after Close: poll, within a bound.
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		stacks := fakeStacks()
@@ -84,12 +86,18 @@ func TestClose_WakesWaiters(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := s.AddUser(slackfake.User{Name: "aiko"})
+	if _, _, err := apiFor(s).PostMessage(p.ID(), slack.MsgOptionText("hello", false)); err != nil {
+		t.Fatal(err)
+	}
+	// The predicate runs on what the person has seen so far, then the waiter blocks.
+	checked := make(chan struct{})
+	markChecked := sync.OnceFunc(func() { close(checked) })
 	done := make(chan error, 1)
 	go func() {
-		_, err := p.WaitSeen(ctxFor(t, 10*time.Second), func(slackfake.Seen) bool { return false })
+		_, err := p.WaitSeen(ctxFor(t, 10*time.Second), func(slackfake.Seen) bool { markChecked(); return false })
 		done <- err
 	}()
-	time.Sleep(20 * time.Millisecond)
+	<-checked
 	_ = s.Close()
 	select {
 	case err := <-done:

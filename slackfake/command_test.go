@@ -226,3 +226,38 @@ func TestResponseURL(t *testing.T) {
 		})
 	}
 }
+
+func TestResponseURL_ExpiresAfter30MinutesOnTheClock(t *testing.T) {
+	tests := []struct {
+		name    string
+		advance time.Duration
+		wantErr string
+	}{
+		{"at 30 minutes", 30 * time.Minute, ""},
+		{"after 30 minutes", 30*time.Minute + time.Second, "expired_url"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clock := newTestClock()
+			s := newFake(t, slackfake.Options{Clock: clock})
+			urls := make(chan string, 1)
+			a := startApp(t, s, func(a *testApp, evt socketmode.Event) {
+				if evt.Type == socketmode.EventTypeSlashCommand {
+					urls <- evt.Data.(slack.SlashCommand).ResponseURL
+					_ = a.SM.Ack(*evt.Request)
+				}
+			})
+			p := s.AddUser(slackfake.User{Name: "nao"})
+			if _, err := p.Command(ctxFor(t, 5*time.Second), "status"); err != nil {
+				t.Fatal(err)
+			}
+			u := <-urls
+			clock.Advance(tt.advance)
+			_, _, err := a.API.PostMessage("", slack.MsgOptionResponseURL(u, slack.ResponseTypeEphemeral), slack.MsgOptionText("late", false))
+			calls := s.Calls("response_url")
+			if got := calls[len(calls)-1].Error; got != tt.wantErr || (err == nil) != (tt.wantErr == "") {
+				t.Errorf("error %q (%v), want %q", got, err, tt.wantErr)
+			}
+		})
+	}
+}

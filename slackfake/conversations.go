@@ -113,7 +113,12 @@ func (s *Server) resolveChannelLocked(ref string) *conversation {
 	if c := s.convs[ref]; c != nil {
 		return c
 	}
-	if u := s.users[ref]; u != nil && ref != s.opts.BotUserID && !u.IsBot && !u.Deleted {
+	if u := s.users[ref]; u != nil && ref != s.opts.BotUserID && !u.IsBot {
+		if u.Deleted {
+			// Slack keeps a deactivated person's DM, and posts there still land;
+			// it opens no new one.
+			return s.convs[s.convKeys[ref]]
+		}
 		c, _ := s.openConvLocked([]string{ref})
 		return c
 	}
@@ -238,16 +243,6 @@ func (s *Server) conversationsOpen(r *apiRequest) apiResult {
 		res["already_open"] = true
 	}
 	return ok(res)
-}
-
-func (s *Server) conversationsInfo(r *apiRequest) apiResult {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c := s.convs[r.str("channel")]
-	if c == nil || (c.kind == convChannel && !c.botMember) {
-		return fail("channel_not_found")
-	}
-	return ok(map[string]any{"channel": s.convJSON(c)})
 }
 
 // conversationsHistory returns a conversation's top-level messages, newest

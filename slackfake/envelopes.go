@@ -66,6 +66,17 @@ type eventDelivery struct {
 	acked     chan struct{}
 	isAcked   bool
 	envelopes []string
+	// settled is closed once the event is acked or the fake gives up redelivering it.
+	settled   chan struct{}
+	isSettled bool
+}
+
+// settleLocked marks the event as settled. Server.mu must be held.
+func (ev *eventDelivery) settleLocked() {
+	if !ev.isSettled {
+		ev.isSettled = true
+		close(ev.settled)
+	}
 }
 
 // newEnvelopeLocked creates and registers an envelope.
@@ -136,6 +147,9 @@ func (s *Server) envelopesWritten(written []*envelope) {
 		switch {
 		case e.event != nil && s.opts.RedeliverAfter > 0:
 			s.afterLocked(s.opts.RedeliverAfter-time.Since(e.sentTime()), func() { s.redeliver(e) })
+		case e.event != nil:
+			e.event.settleLocked() // no redelivery: nothing more will be sent
+			s.notifyLocked()
 		case e.onTimeout != nil:
 			s.afterLocked(s.opts.AckTimeout-time.Since(e.sentTime()), func() { s.ackTimedOut(e) })
 		}
@@ -148,7 +162,12 @@ func (s *Server) redeliver(e *envelope) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ev := e.event
-	if ev.isAcked || e.retryAttempt >= maxRetries {
+	if ev.isAcked {
+		return
+	}
+	if e.retryAttempt >= maxRetries {
+		ev.settleLocked() // Slack gives up after the last retry
+		s.notifyLocked()
 		return
 	}
 	n := s.newEnvelopeLocked("events_api", ev.payload, false, e.retryAttempt+1, "timeout")
@@ -207,6 +226,7 @@ func (s *Server) handleAck(at time.Time, data []byte) {
 		if ev := e.event; ev != nil && !ev.isAcked {
 			ev.isAcked = true
 			close(ev.acked)
+			ev.settleLocked()
 		}
 	}
 	s.notifyLocked()
@@ -283,7 +303,7 @@ func (s *Server) SendEvent(ctx context.Context, event any) (envelopeID, eventID 
 
 // queueEventLocked wraps an event in an event_callback payload and delivers it.
 func (s *Server) queueEventLocked(event map[string]any) *envelope {
-	ev := &eventDelivery{id: s.ids.event(), acked: make(chan struct{})}
+	ev := &eventDelivery{id: s.ids.event(), acked: make(chan struct{}), settled: make(chan struct{})}
 	typ := asString(event["type"])
 	ctxJSON, _ := json.Marshal(map[string]any{
 		"et": typ, "tid": s.opts.TeamID, "aid": s.opts.AppID, "cid": asString(event["channel"]),
@@ -367,6 +387,29 @@ func (s *Server) WaitEventAck(ctx context.Context, eventID string) error {
 	case <-s.closed:
 		return ErrClosed
 	}
+}
+
+// WaitEventSettled waits until Slack would be done with an event: some delivery of it
+// is acked (acked is true), or the fake has given up redelivering it, when the last
+// retry's RedeliverAfter has passed or, with redelivery off, once the first delivery
+// is written. Once it has given up, no further delivery is sent.
+func (s *Server) WaitEventSettled(ctx context.Context, eventID string) (acked bool, err error) {
+	s.mu.Lock()
+	ev := s.events[eventID]
+	s.mu.Unlock()
+	if ev == nil {
+		return false, fmt.Errorf("slackfake: unknown event %s", eventID)
+	}
+	select {
+	case <-ev.settled:
+	case <-ctx.Done():
+		return false, fmt.Errorf("event %s not settled: %w", eventID, ctx.Err())
+	case <-s.closed:
+		return false, ErrClosed
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return ev.isAcked, nil
 }
 
 // EventEnvelopes returns the envelope IDs an event was delivered in, first

@@ -91,7 +91,9 @@ func TestSetRateLimit_PerChannel(t *testing.T) {
 	if err := post(b.ID()); err != nil {
 		t.Fatalf("post to another channel: %v", err)
 	}
-	time.Sleep(550 * time.Millisecond) // 2 per second: a token is back
+	// Rate limits run on the wall clock, as Slack's do: this sleep is what is measured.
+	// At 2 per second a token is back after 500 ms.
+	time.Sleep(550 * time.Millisecond)
 	if err := post(a.ID()); err != nil {
 		t.Fatalf("post after the refill: %v", err)
 	}

@@ -17,6 +17,10 @@ import (
 // Slack's error, as a real user would be.
 var ErrAckTimeout = errors.New("slackfake: no ack within the ack timeout")
 
+// ErrDeactivated is returned when a deactivated person tries to act: they can no
+// longer sign in to Slack.
+var ErrDeactivated = errors.New("slackfake: the person is deactivated")
+
 // ErrNoModal is returned by modal actions when the person has no modal open.
 var ErrNoModal = errors.New("slackfake: no modal open")
 
@@ -37,6 +41,9 @@ type Seen struct {
 	At time.Time
 	// SimAt is the simulated time (Options.Clock) when it was shown; zero without a clock.
 	SimAt time.Time
+	// Seq numbers everything the server records people seeing and doing, in the
+	// order it was recorded; see Entries.
+	Seq uint64
 	// Kind is one of "ephemeral", "message", "message_update",
 	// "message_delete", "modal_open", "modal_update", "modal_push",
 	// "modal_errors", "home", "file" or "error" (Slack's own error, e.g. an
@@ -52,24 +59,38 @@ type Seen struct {
 // action is something the person did, kept for transcripts.
 type action struct {
 	at, simAt time.Time
+	seq       uint64
 	text      string
 }
 
 // ID returns the person's user ID.
 func (p *Person) ID() string { return p.id }
 
+func (p *Person) deactivatedLocked() bool {
+	u := p.s.users[p.id]
+	return u != nil && u.Deleted
+}
+
+// seeLocked shows the person something, unless they are deactivated: they can no
+// longer sign in, so they see nothing.
 func (p *Person) seeLocked(seen Seen) {
+	if p.deactivatedLocked() {
+		return
+	}
 	if seen.At.IsZero() {
 		seen.At = time.Now()
 	}
 	if seen.SimAt.IsZero() && p.s.opts.Clock != nil {
 		seen.SimAt = p.s.opts.Clock.Now()
 	}
+	p.s.seq++
+	seen.Seq = p.s.seq
 	p.seen = append(p.seen, seen)
 }
 
 func (p *Person) actLocked(format string, args ...any) {
-	a := action{at: time.Now(), text: fmt.Sprintf(format, args...)}
+	p.s.seq++
+	a := action{at: time.Now(), seq: p.s.seq, text: fmt.Sprintf(format, args...)}
 	if p.s.opts.Clock != nil {
 		a.simAt = p.s.opts.Clock.Now()
 	}
@@ -233,6 +254,10 @@ func (p *Person) Command(ctx context.Context, text string) (CommandReply, error)
 func (p *Person) CommandIn(ctx context.Context, channelID, text string) (CommandReply, error) {
 	s := p.s
 	s.mu.Lock()
+	if p.deactivatedLocked() {
+		s.mu.Unlock()
+		return CommandReply{}, ErrDeactivated
+	}
 	u := s.users[p.id]
 	c := s.commandChannelLocked(p.id, channelID)
 	trig := s.newTriggerLocked(p.id)
@@ -310,6 +335,10 @@ func mustJSON(v any) []byte {
 func (p *Person) OpenHome(ctx context.Context) error {
 	s := p.s
 	s.mu.Lock()
+	if p.deactivatedLocked() {
+		s.mu.Unlock()
+		return ErrDeactivated
+	}
 	c, _ := s.openConvLocked([]string{p.id})
 	ev := map[string]any{"type": "app_home_opened", "user": p.id, "channel": c.id, "tab": "home", "event_ts": s.ids.ts()}
 	if p.home != nil {
@@ -327,6 +356,10 @@ func (p *Person) OpenHome(ctx context.Context) error {
 func (p *Person) SendDM(ctx context.Context, text string) error {
 	s := p.s
 	s.mu.Lock()
+	if p.deactivatedLocked() {
+		s.mu.Unlock()
+		return ErrDeactivated
+	}
 	c, _ := s.openConvLocked([]string{p.id})
 	m := &message{
 		user: p.id, clientMsgID: newUUID(), text: escapeText(text),

@@ -8,7 +8,8 @@ import (
 )
 
 // responseURL is a response_url handed out with a slash command or a block
-// action: valid for 30 minutes and 5 uses, as in Slack.
+// action: valid for 30 minutes (on the server's clock, see Options.Clock) and 5
+// uses, as in Slack.
 type responseURL struct {
 	channel, user string
 	source        *message // the message a block action came from; nil for commands
@@ -18,7 +19,7 @@ type responseURL struct {
 
 func (s *Server) newResponseURLLocked(kind, channel, user string, source *message) string {
 	path := "/" + kind + "/" + s.opts.TeamID + "/" + s.ids.token() + "/" + s.ids.secret()
-	s.responseURLs[path] = &responseURL{channel: channel, user: user, source: source, expires: time.Now().Add(responseURLTTL)}
+	s.responseURLs[path] = &responseURL{channel: channel, user: user, source: source, expires: s.now().Add(responseURLTTL)}
 	return s.base + path
 }
 
@@ -58,7 +59,7 @@ func (s *Server) handleResponseURL(r *http.Request) responseURLResult {
 	defer s.mu.Unlock()
 	ru := s.responseURLs[r.URL.Path]
 	switch {
-	case ru == nil || time.Now().After(ru.expires):
+	case ru == nil || s.now().After(ru.expires):
 		out.apiResult = apiResult{status: http.StatusNotFound, body: map[string]any{"ok": false, "error": "expired_url"}}
 		return out
 	case ru.uses >= responseURLUses:

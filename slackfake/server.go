@@ -5,9 +5,14 @@
 // Web API methods the bot uses, runs Socket Mode connections (hello, pings,
 // envelopes, acks, redelivery, disconnects) and simulates the people of the
 // workspace: a Person types slash commands, opens the App Home, fills in and
-// submits modals and clicks buttons, and remembers everything it was shown.
+// submits modals and clicks buttons, and remembers everything it was shown;
+// Entries and Transcript tell it back, in one order, without random IDs.
 // Faults (HTTP 429 and 5xx, rate limits, dropped sockets, duplicate
-// envelopes) can be injected to test the bot's resilience.
+// envelopes, deactivated people) can be injected to test the bot's resilience.
+//
+// Only the Web API methods (webMethods) and the Block Kit block and element
+// types (blockKinds, elementKinds) the product uses are modelled; anything else
+// is refused, so that a new use shows up in tests.
 //
 // It is used by the bot's end-to-end tests and by the demo command, so it is
 // safe for concurrent use and silent unless given a Logger.
@@ -48,8 +53,11 @@ type Options struct {
 	// subscribed to message events. Off by default.
 	EchoBotMessages bool
 	Logger          *slog.Logger // default discards
-	// Clock, when set, is the simulated time shown in transcripts (in each person's
-	// time zone) beside what they saw; Slack's own timers still run on real time.
+	// Clock, when set, is the simulated time of the workspace: transcripts show it
+	// (in each person's time zone) beside what people saw and did, Entries are
+	// ordered by it, and trigger_ids (TriggerTTL) and response_urls (30 minutes)
+	// expire on it, so tests advance it instead of sleeping. Ack timeouts,
+	// redelivery, pings and rate limits always run on the wall clock.
 	Clock interface{ Now() time.Time }
 }
 
@@ -115,6 +123,7 @@ type Server struct {
 
 	mu      sync.Mutex
 	changed chan struct{} // closed and replaced whenever observable state changes
+	seq     uint64        // the last Seq given to something a person saw or did
 	timers  map[*timer]struct{}
 
 	users     map[string]*userRecord
@@ -137,6 +146,7 @@ type Server struct {
 	tickets     map[string]time.Time
 	conns       []*conn
 	connsOpened int
+	pongs       int
 	rr          int
 	backlog     []*envelope
 	pending     map[string]*envelope
@@ -290,6 +300,15 @@ func (s *Server) waitFor(ctx context.Context, cond func() bool) error {
 		}
 		s.mu.Lock()
 	}
+}
+
+// now is the time trigger_ids and response_urls age by: Options.Clock when set, the
+// wall clock otherwise.
+func (s *Server) now() time.Time {
+	if s.opts.Clock != nil {
+		return s.opts.Clock.Now()
+	}
+	return time.Now()
 }
 
 // timer is one scheduled callback, stopped when the server closes.

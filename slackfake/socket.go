@@ -200,6 +200,13 @@ func (c *conn) readLoop() {
 	})
 	defer close(acks)
 	defer c.s.removeConn(c)
+	c.ws.SetPongHandler(func(string) error {
+		c.s.mu.Lock()
+		c.s.pongs++
+		c.s.notifyLocked()
+		c.s.mu.Unlock()
+		return nil
+	})
 	for {
 		_, data, err := c.ws.ReadMessage()
 		at := time.Now()
@@ -287,6 +294,12 @@ func (s *Server) openConnsLocked() int {
 // WaitConnected(ctx, Connections()+1) waits for it to reconnect.
 func (s *Server) WaitConnected(ctx context.Context, n int) error {
 	return s.waitFor(ctx, func() bool { return s.connsOpened >= n && s.openConnsLocked() >= 1 })
+}
+
+// WaitPongs waits until the app has answered n of the fake's websocket pings since
+// the server started, across connections: a sign that its socket loop is alive.
+func (s *Server) WaitPongs(ctx context.Context, n int) error {
+	return s.waitFor(ctx, func() bool { return s.pongs >= n })
 }
 
 // DropConnections closes every socket abruptly, without a close frame, as a

@@ -24,7 +24,11 @@ func TestSocket_HelloAndPingsKeepClientConnected(t *testing.T) {
 	if hello.Request.NumConnections != 1 {
 		t.Errorf("hello num_connections = %d, want 1", hello.Request.NumConnections)
 	}
-	time.Sleep(1500 * time.Millisecond) // several of the client's ping windows
+	// Ten pings at 100 ms span more than two of the client's 400 ms ping windows; each
+	// answered pong shows the client still on its socket.
+	if err := s.WaitPongs(ctxFor(t, 5*time.Second), 10); err != nil {
+		t.Fatal(err)
+	}
 	if n := s.Connections(); n != 1 {
 		t.Errorf("connections opened = %d, want 1 (the client should stay on its first socket)", n)
 	}
@@ -135,6 +139,9 @@ func TestEvents_UnackedEventIsRedeliveredWithSameEventID(t *testing.T) {
 	if err := s.WaitEventAck(ctxFor(t, 5*time.Second), eventID); err != nil {
 		t.Fatal(err)
 	}
+	if acked, err := s.WaitEventSettled(ctxFor(t, 5*time.Second), eventID); err != nil || !acked {
+		t.Errorf("settled: acked %v, err %v; want acked", acked, err)
+	}
 	evs := a.Events(socketmode.EventTypeEventsAPI)
 	if len(evs) != 3 {
 		t.Fatalf("deliveries = %d, want 3", len(evs))
@@ -168,27 +175,35 @@ func TestEvents_UnackedEventIsRedeliveredWithSameEventID(t *testing.T) {
 func TestEvents_RedeliveryStopsAfterThreeRetries(t *testing.T) {
 	s := newFake(t, slackfake.Options{RedeliverAfter: 50 * time.Millisecond})
 	a := startApp(t, s, nil)
-	if _, _, err := s.SendEvent(ctxFor(t, 5*time.Second), map[string]any{"type": "app_mention", "user": "U1", "channel": "C1"}); err != nil {
+	_, eventID, err := s.SendEvent(ctxFor(t, 5*time.Second), map[string]any{"type": "app_mention", "user": "U1", "channel": "C1"})
+	if err != nil {
 		t.Fatal(err)
 	}
-	a.waitEvents(t, socketmode.EventTypeEventsAPI, 4)
-	time.Sleep(300 * time.Millisecond)
-	if n := len(a.Events(socketmode.EventTypeEventsAPI)); n != 4 {
+	acked, err := s.WaitEventSettled(ctxFor(t, 5*time.Second), eventID)
+	if err != nil || acked {
+		t.Fatalf("settled: acked %v, err %v; want given up", acked, err)
+	}
+	if n := len(s.EventEnvelopes(eventID)); n != 4 {
 		t.Errorf("deliveries = %d, want 1 + 3 retries", n)
 	}
+	a.waitEvents(t, socketmode.EventTypeEventsAPI, 4)
 }
 
 func TestEvents_NegativeRedeliverAfterDisablesRetries(t *testing.T) {
 	s := newFake(t, slackfake.Options{RedeliverAfter: -1})
 	a := startApp(t, s, nil)
-	if _, _, err := s.SendEvent(ctxFor(t, 5*time.Second), map[string]any{"type": "app_mention", "user": "U1", "channel": "C1"}); err != nil {
+	_, eventID, err := s.SendEvent(ctxFor(t, 5*time.Second), map[string]any{"type": "app_mention", "user": "U1", "channel": "C1"})
+	if err != nil {
 		t.Fatal(err)
 	}
-	a.waitEvents(t, socketmode.EventTypeEventsAPI, 1)
-	time.Sleep(200 * time.Millisecond)
-	if n := len(a.Events(socketmode.EventTypeEventsAPI)); n != 1 {
+	acked, err := s.WaitEventSettled(ctxFor(t, 5*time.Second), eventID)
+	if err != nil || acked {
+		t.Fatalf("settled: acked %v, err %v; want given up", acked, err)
+	}
+	if n := len(s.EventEnvelopes(eventID)); n != 1 {
 		t.Errorf("deliveries = %d, want 1", n)
 	}
+	a.waitEvents(t, socketmode.EventTypeEventsAPI, 1)
 }
 
 func TestSocket_DuplicateEnvelopesShareTheEnvelopeID(t *testing.T) {
@@ -212,7 +227,7 @@ func TestSocket_AckLatencyIsRecorded(t *testing.T) {
 	s := newFake(t, slackfake.Options{})
 	startApp(t, s, func(a *testApp, evt socketmode.Event) {
 		if evt.Type == socketmode.EventTypeSlashCommand {
-			time.Sleep(30 * time.Millisecond)
+			time.Sleep(30 * time.Millisecond) // a slow app: the latency to be measured
 			_ = a.SM.Ack(*evt.Request)
 		}
 	})

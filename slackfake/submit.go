@@ -5,19 +5,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
 )
 
-// Values are what a person enters in a modal, keyed by action_id (a block_id
-// is accepted too). A value is a string (text, option value, user or
-// conversation ID, date "2006-01-02", time "15:04"), a []string for
-// multi-selects and checkboxes, or a number for number inputs.
+// Values are what a person enters in a modal, keyed by action_id (a block_id is
+// accepted too). A value is a string (typed text, an option's value, a user ID, a
+// date "2006-01-02") or a number written as one, or a []string for multi-selects and
+// checkboxes. elementKinds says how each element type takes it.
 type Values map[string]any
 
 // SubmitReply is the app's answer to a view submission.
@@ -64,8 +62,9 @@ func mergeValues(dst, src map[string]map[string]any) {
 
 // Submit fills in values and submits the person's top modal. Like Slack's
 // client it refuses, sending nothing, when a required input is empty, a
-// text breaks min_length or max_length, a number is out of range or a
-// value is not one of the element's options. view.state.values is built as
+// text breaks min_length or max_length or has a line break in a single-line
+// input, a date is malformed, a user is unknown or deactivated, or a value is
+// not one of the element's options. view.state.values is built as
 // Slack builds it, unfilled optional inputs included with null values.
 // Submit waits for the ack and applies its response_action: "errors" keeps
 // the modal and shows the errors, "update" replaces the modal, "push"
@@ -99,7 +98,7 @@ func (p *Person) Submit(ctx context.Context, values Values) (SubmitReply, error)
 	e.onTimeout = func() {
 		p.seeLocked(Seen{Kind: "error", Text: slackConnectionTrouble, View: s.slackView(top)})
 	}
-	p.actLocked("submitted %q%s", textOf(top.title), describeValues(values))
+	p.actLocked("submitted %q%s", textOf(top.title), describeEntered(entered))
 	s.deliverLocked(e)
 	s.mu.Unlock()
 
@@ -140,6 +139,10 @@ func (p *Person) SubmitRaw(ctx context.Context, v slack.View, state json.RawMess
 		obj["state"] = st
 	}
 	s.mu.Lock()
+	if p.deactivatedLocked() {
+		s.mu.Unlock()
+		return SubmitReply{}, ErrDeactivated
+	}
 	payload := s.interactionBase("view_submission", s.users[p.id], s.newTriggerLocked(p.id))
 	payload["view"] = obj
 	payload["response_urls"] = []any{}
@@ -344,209 +347,6 @@ func findStateful(blocks []any, key string) (string, map[string]any) {
 	return "", nil
 }
 
-// stateFor builds an element's state entry for a value, refusing what the
-// Slack client would not let a person enter.
-func (s *Server) stateFor(elem map[string]any, val any) (map[string]any, error) {
-	typ := asString(elem["type"])
-	st := map[string]any{"type": typ}
-	str, isStr := toString(val)
-	list, isList := toStrings(val)
-	needStr := func() error {
-		if !isStr {
-			return fmt.Errorf("%s takes a single value, got %T", typ, val)
-		}
-		return nil
-	}
-	switch typ {
-	case "plain_text_input", "email_text_input", "url_text_input":
-		if err := needStr(); err != nil {
-			return nil, err
-		}
-		if str == "" {
-			st["value"] = nil
-			return st, nil
-		}
-		n := len([]rune(str))
-		if maxLen, err := strconv.Atoi(asString(elem["max_length"])); err == nil && maxLen > 0 && n > maxLen {
-			return nil, fmt.Errorf("%d characters, more than max_length %d", n, maxLen)
-		}
-		if minLen, err := strconv.Atoi(asString(elem["min_length"])); err == nil && n < minLen {
-			return nil, fmt.Errorf("%d characters, fewer than min_length %d", n, minLen)
-		}
-		if typ == "email_text_input" && (!strings.Contains(str, "@") || strings.ContainsAny(str, " \t\n")) {
-			return nil, fmt.Errorf("%q is not an email address", str)
-		}
-		if typ == "url_text_input" {
-			if u, err := url.Parse(str); err != nil || u.Scheme == "" || u.Host == "" {
-				return nil, fmt.Errorf("%q is not a URL", str)
-			}
-		}
-		st["value"] = str
-	case "number_input":
-		if err := needStr(); err != nil {
-			return nil, err
-		}
-		if str == "" {
-			st["value"] = nil
-			return st, nil
-		}
-		f, err := strconv.ParseFloat(str, 64)
-		if err != nil {
-			return nil, fmt.Errorf("%q is not a number", str)
-		}
-		if dec, _ := elem["is_decimal_allowed"].(bool); !dec && strings.ContainsAny(str, ".eE") {
-			return nil, fmt.Errorf("%q is not a whole number", str)
-		}
-		if lo, err := strconv.ParseFloat(asString(elem["min_value"]), 64); err == nil && f < lo {
-			return nil, fmt.Errorf("%s is less than min_value %v", str, lo)
-		}
-		if hi, err := strconv.ParseFloat(asString(elem["max_value"]), 64); err == nil && f > hi {
-			return nil, fmt.Errorf("%s is more than max_value %v", str, hi)
-		}
-		st["value"] = str
-	case "static_select", "radio_buttons", "external_select":
-		if err := needStr(); err != nil {
-			return nil, err
-		}
-		if str == "" {
-			st["selected_option"] = nil
-			return st, nil
-		}
-		opt := findOption(elem, str)
-		if opt == nil && typ == "external_select" {
-			opt = map[string]any{"text": map[string]any{"type": "plain_text", "text": str, "emoji": true}, "value": str}
-		}
-		if opt == nil {
-			return nil, fmt.Errorf("%q is not one of the options", str)
-		}
-		st["selected_option"] = opt
-	case "multi_static_select", "checkboxes", "multi_external_select":
-		if !isList {
-			return nil, fmt.Errorf("%s takes a list of values, got %T", typ, val)
-		}
-		opts := []any{}
-		for _, v := range list {
-			opt := findOption(elem, v)
-			if opt == nil {
-				return nil, fmt.Errorf("%q is not one of the options", v)
-			}
-			opts = append(opts, opt)
-		}
-		if maxN, err := strconv.Atoi(asString(elem["max_selected_items"])); err == nil && maxN > 0 && len(list) > maxN {
-			return nil, fmt.Errorf("%d selected, more than max_selected_items %d", len(list), maxN)
-		}
-		st["selected_options"] = opts
-	case "users_select", "conversations_select", "channels_select":
-		if err := needStr(); err != nil {
-			return nil, err
-		}
-		key := map[string]string{"users_select": "selected_user", "conversations_select": "selected_conversation", "channels_select": "selected_channel"}[typ]
-		if str == "" {
-			st[key] = nil
-			return st, nil
-		}
-		if typ == "users_select" && s.users[str] == nil {
-			return nil, fmt.Errorf("no user %q in the workspace", str)
-		}
-		st[key] = str
-	case "multi_users_select", "multi_conversations_select", "multi_channels_select":
-		if !isList {
-			return nil, fmt.Errorf("%s takes a list of values, got %T", typ, val)
-		}
-		key := map[string]string{"multi_users_select": "selected_users", "multi_conversations_select": "selected_conversations", "multi_channels_select": "selected_channels"}[typ]
-		ids := []any{}
-		for _, id := range list {
-			if typ == "multi_users_select" && s.users[id] == nil {
-				return nil, fmt.Errorf("no user %q in the workspace", id)
-			}
-			ids = append(ids, id)
-		}
-		if maxN, err := strconv.Atoi(asString(elem["max_selected_items"])); err == nil && maxN > 0 && len(list) > maxN {
-			return nil, fmt.Errorf("%d selected, more than max_selected_items %d", len(list), maxN)
-		}
-		st[key] = ids
-	case "rich_text_input":
-		if err := needStr(); err != nil {
-			return nil, err
-		}
-		if str == "" {
-			st["rich_text_value"] = nil
-			return st, nil
-		}
-		st["rich_text_value"] = map[string]any{
-			"type": "rich_text",
-			"elements": []any{map[string]any{
-				"type":     "rich_text_section",
-				"elements": []any{map[string]any{"type": "text", "text": str}},
-			}},
-		}
-	case "datepicker":
-		if err := needStr(); err != nil {
-			return nil, err
-		}
-		if _, err := time.Parse(time.DateOnly, str); str != "" && err != nil {
-			return nil, fmt.Errorf("%q is not a date (YYYY-MM-DD)", str)
-		}
-		st["selected_date"] = nilIfEmpty(str)
-	case "timepicker":
-		if err := needStr(); err != nil {
-			return nil, err
-		}
-		if _, err := time.Parse("15:04", str); str != "" && err != nil {
-			return nil, fmt.Errorf("%q is not a time (HH:MM)", str)
-		}
-		st["selected_time"] = nilIfEmpty(str)
-	default:
-		return nil, fmt.Errorf("entering values in a %s is not supported", typ)
-	}
-	return st, nil
-}
-
-func nilIfEmpty(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
-func toString(v any) (string, bool) {
-	switch t := v.(type) {
-	case string:
-		return t, true
-	case int:
-		return strconv.Itoa(t), true
-	case int64:
-		return strconv.FormatInt(t, 10), true
-	case float64:
-		return strconv.FormatFloat(t, 'f', -1, 64), true
-	case json.Number:
-		return t.String(), true
-	case nil:
-		return "", true
-	}
-	return "", false
-}
-
-func toStrings(v any) ([]string, bool) {
-	switch t := v.(type) {
-	case []string:
-		return t, true
-	case []any:
-		out := make([]string, 0, len(t))
-		for _, x := range t {
-			s, ok := toString(x)
-			if !ok {
-				return nil, false
-			}
-			out = append(out, s)
-		}
-		return out, true
-	case nil:
-		return nil, true
-	}
-	return nil, false
-}
-
 // checkRequired refuses a submission whose required inputs are empty, as the
 // Slack client does.
 func checkRequired(v *view) error {
@@ -590,23 +390,25 @@ func filled(st map[string]any) bool {
 	return false
 }
 
-// describeValues renders what the person typed or chose, for the transcript.
-func describeValues(values Values) string {
-	if len(values) == 0 {
+// describeEntered renders what the person typed or chose, by action_id, for the
+// transcript.
+func describeEntered(entered map[string]map[string]any) string {
+	byAction := map[string]map[string]any{}
+	for _, actions := range entered {
+		for aid, st := range actions {
+			byAction[aid] = asMap(st)
+		}
+	}
+	if len(byAction) == 0 {
 		return ""
 	}
-	keys := make([]string, 0, len(values))
-	for k := range values {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	parts := make([]string, 0, len(keys))
-	for _, k := range keys {
-		v := fmt.Sprint(values[k])
+	var parts []string
+	for _, aid := range slices.Sorted(maps.Keys(byAction)) {
+		v := describeState(byAction[aid])
 		if r := []rune(v); len(r) > 40 {
 			v = string(r[:39]) + "…"
 		}
-		parts = append(parts, k+"="+v)
+		parts = append(parts, aid+"="+v)
 	}
 	return ": " + strings.Join(parts, ", ")
 }

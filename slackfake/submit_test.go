@@ -24,12 +24,14 @@ func input(blockID, label string, optional bool, el slack.BlockElement) *slack.I
 	return b
 }
 
-// formModal has one input of every kind Submit supports.
+// formModal has an input of every element type the fake keeps state for.
 func formModal() slack.ModalViewRequest {
 	name := slack.NewPlainTextInputBlockElement(nil, "name_in")
 	name.MaxLength, name.MinLength = 20, 2
-	capacity := slack.NewNumberInputBlockElement(nil, "capacity_in", false)
-	capacity.MinValue, capacity.MaxValue = "1", "3"
+	note := slack.NewPlainTextInputBlockElement(nil, "note_in").WithMultiline(true)
+	topics := slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeStatic, nil, "topics_in", opt("Generative AI", "genai"), opt("Slack", "slack"), opt("TikTok", "tiktok"))
+	two := 2
+	topics.MaxSelectedItems = &two
 	return slack.ModalViewRequest{
 		Type: slack.VTModal, Title: plain("Join"), Submit: plain("Join"), Close: plain("Cancel"),
 		CallbackID: "join", PrivateMetadata: "cycle-7", NotifyOnClose: true,
@@ -37,15 +39,14 @@ func formModal() slack.ModalViewRequest {
 			slack.NewHeaderBlock(plain("Tell us about you")),
 			input("name", "Name", false, name),
 			input("dept", "Department", false, slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, nil, "dept_in", opt("Sales", "sales"), opt("Design", "design"))),
-			input("topics", "Topics", false, slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeStatic, nil, "topics_in", opt("Generative AI", "genai"), opt("Slack", "slack"), opt("TikTok", "tiktok"))),
+			input("topics", "Topics", false, topics),
 			input("role", "Role", false, slack.NewRadioButtonsBlockElement("role_in", opt("Mentor", "mentor"), opt("Mentee", "mentee"))),
 			input("consent", "Consent", false, slack.NewCheckboxGroupsBlockElement("consent_in", opt("I agree", "yes"))),
 			input("manager", "Manager", false, slack.NewOptionsSelectBlockElement(slack.OptTypeUser, nil, "manager_in")),
-			input("peers", "Peers", true, slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeUser, nil, "peers_in")),
-			input("room", "Room", true, slack.NewOptionsSelectBlockElement(slack.OptTypeConversations, nil, "room_in")),
-			input("capacity", "Capacity", true, capacity),
-			input("note", "Note", true, slack.NewPlainTextInputBlockElement(nil, "note_in")),
+			input("capacity", "Capacity", true, slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, nil, "capacity_in", opt("1", "1"), opt("2", "2"), opt("3", "3"))),
+			input("note", "Note", true, note),
 			input("lang", "Language", true, slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, nil, "lang_in", opt("日本語", "ja"), opt("English", "en"))),
+			input("extras", "Extras", true, slack.NewCheckboxGroupsBlockElement("extras_in", opt("Lunch", "lunch"))),
 			input("start", "Start", true, slack.NewDatePickerBlockElement("start_in")),
 		}},
 	}
@@ -149,7 +150,7 @@ func TestSubmit_BuildsStateValuesAsSlackDoes(t *testing.T) {
 		{"role", "role_in", v["role"]["role_in"].SelectedOption.Value, "mentor"},
 		{"consent", "consent_in", v["consent"]["consent_in"].SelectedOptions[0].Value, "yes"},
 		{"manager", "manager_in", v["manager"]["manager_in"].SelectedUser, boss.ID()},
-		{"capacity", "capacity_in", v["capacity"]["capacity_in"].Value, "2"},
+		{"capacity", "capacity_in", v["capacity"]["capacity_in"].SelectedOption.Value, "2"},
 		{"dept", "type", string(v["dept"]["dept_in"].Type), "static_select"},
 	}
 	for _, c := range checks {
@@ -157,14 +158,13 @@ func TestSubmit_BuildsStateValuesAsSlackDoes(t *testing.T) {
 			t.Errorf("%s/%s = %v, want %v", c.block, c.action, c.got, c.want)
 		}
 	}
-	// Unfilled optional inputs are present with null values.
+	// Unfilled optional inputs are present with null values (or empty lists).
 	values := raw["view"].(map[string]any)["state"].(map[string]any)["values"].(map[string]any)
 	nulls := map[string]map[string]any{
-		"note":  {"type": "plain_text_input", "value": nil},
-		"lang":  {"type": "static_select", "selected_option": nil},
-		"room":  {"type": "conversations_select", "selected_conversation": nil},
-		"start": {"type": "datepicker", "selected_date": nil},
-		"peers": {"type": "multi_users_select", "selected_users": []any{}},
+		"note":   {"type": "plain_text_input", "value": nil},
+		"lang":   {"type": "static_select", "selected_option": nil},
+		"start":  {"type": "datepicker", "selected_date": nil},
+		"extras": {"type": "checkboxes", "selected_options": []any{}},
 	}
 	for block, want := range nulls {
 		action := block + "_in"
@@ -176,6 +176,59 @@ func TestSubmit_BuildsStateValuesAsSlackDoes(t *testing.T) {
 	if _, open := p.Modal(); open {
 		t.Error("modal still open after a submission without response_action")
 	}
+}
+
+// TestSubmit_StateEntryOfEachElementType checks view.state.values entry by entry
+// against the shapes Slack sends (bolt-python's view_submission scenario tests,
+// slack-go's view state types): the element's type and its value under Slack's key.
+func TestSubmit_StateEntryOfEachElementType(t *testing.T) {
+	s := newFake(t, slackfake.Options{})
+	app := startModalApp(t, s, formModal(), nil)
+	boss := s.AddUser(slackfake.User{ID: "UBOSS0001", Name: "boss"})
+	p := s.AddUser(slackfake.User{Name: "aiko"})
+	openForm(t, s, p)
+	v := fullValues(boss.ID())
+	v["note_in"], v["start_in"], v["extras_in"] = "line one\nline two", "2026-05-01", []string{"lunch"}
+	if _, err := p.Submit(ctxFor(t, 5*time.Second), v); err != nil {
+		t.Fatal(err)
+	}
+	_, raw := app.last(t, slack.InteractionTypeViewSubmission)
+	state := raw["view"].(map[string]any)["state"].(map[string]any)["values"].(map[string]any)
+	option := func(text, value string) string {
+		return `{"text":{"type":"plain_text","text":"` + text + `","emoji":false},"value":"` + value + `"}`
+	}
+	tests := []struct{ block, want string }{
+		{"name", `{"type":"plain_text_input","value":"Aiko"}`},
+		{"note", `{"type":"plain_text_input","value":"line one\nline two"}`},
+		{"dept", `{"type":"static_select","selected_option":` + option("Design", "design") + `}`},
+		{"topics", `{"type":"multi_static_select","selected_options":[` + option("Generative AI", "genai") + `,` + option("Slack", "slack") + `]}`},
+		{"role", `{"type":"radio_buttons","selected_option":` + option("Mentor", "mentor") + `}`},
+		{"consent", `{"type":"checkboxes","selected_options":[` + option("I agree", "yes") + `]}`},
+		{"extras", `{"type":"checkboxes","selected_options":[` + option("Lunch", "lunch") + `]}`},
+		{"manager", `{"type":"users_select","selected_user":"UBOSS0001"}`},
+		{"start", `{"type":"datepicker","selected_date":"2026-05-01"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.block, func(t *testing.T) {
+			var want any
+			if err := json.Unmarshal([]byte(tt.want), &want); err != nil {
+				t.Fatal(err)
+			}
+			got := state[tt.block].(map[string]any)[tt.block+"_in"]
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("state = %s, want %s", mustMarshal(t, got), tt.want)
+			}
+		})
+	}
+}
+
+func mustMarshal(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 func TestSubmit_RefusesWhatTheClientWouldNotSend(t *testing.T) {
@@ -192,14 +245,17 @@ func TestSubmit_RefusesWhatTheClientWouldNotSend(t *testing.T) {
 		{"option not in the select", func(v slackfake.Values) { v["dept_in"] = "finance" }, "not one of the options"},
 		{"option not in the multi-select", func(v slackfake.Values) { v["topics_in"] = []string{"cobol"} }, "not one of the options"},
 		{"unknown user", func(v slackfake.Values) { v["manager_in"] = "UNOBODY" }, "no user"},
-		{"number over max_value", func(v slackfake.Values) { v["capacity_in"] = 4 }, "max_value"},
-		{"decimal where not allowed", func(v slackfake.Values) { v["capacity_in"] = 1.5 }, "whole number"},
+		{"deactivated user", func(v slackfake.Values) { v["manager_in"] = "UGONE0001" }, "deactivated"},
+		{"line break in a single-line input", func(v slackfake.Values) { v["name_in"] = "Ai\nko" }, "line breaks"},
+		{"more than max_selected_items", func(v slackfake.Values) { v["topics_in"] = []string{"genai", "slack", "tiktok"} }, "max_selected_items"},
+		{"number not among the options", func(v slackfake.Values) { v["capacity_in"] = 4 }, "not one of the options"},
 		{"no such input", func(v slackfake.Values) { v["shoe_size"] = "42" }, "no input"},
 		{"bad date", func(v slackfake.Values) { v["start_in"] = "next tuesday" }, "not a date"},
 	}
 	s := newFake(t, slackfake.Options{})
 	app := startModalApp(t, s, formModal(), nil)
 	boss := s.AddUser(slackfake.User{Name: "boss"})
+	s.AddUser(slackfake.User{ID: "UGONE0001", Name: "gone", Deleted: true})
 	p := s.AddUser(slackfake.User{Name: "aiko"})
 	openForm(t, s, p)
 	for _, tt := range tests {

@@ -2,6 +2,7 @@ package slackfake
 
 import (
 	"encoding/base64"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -107,6 +108,36 @@ func (s *Server) People() []*Person {
 		}
 	}
 	return out
+}
+
+// DeactivateUser deactivates a member, as a workspace admin does when someone leaves.
+// From then on users.info and users.list report "deleted": true, users.lookupByEmail
+// finds no one, and conversations.open naming them fails with user_disabled, as
+// Slack's method reference says. Their DM and group DMs live on, and posting in
+// them still succeeds, as Slack's own staff describe it (python-slack-sdk issue
+// 1156): an app must check "deleted" itself. They see nothing any more: their modals
+// close and, as a Person, they can no longer act (ErrDeactivated). Slackbot and the
+// app's bot user cannot be deactivated.
+func (s *Server) DeactivateUser(id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.users[id]
+	switch {
+	case u == nil:
+		return fmt.Errorf("slackfake: no user %q", id)
+	case id == slackbotID || id == s.opts.BotUserID:
+		return fmt.Errorf("slackfake: %s cannot be deactivated", id)
+	}
+	u.Deleted = true
+	u.updated = time.Now().Unix()
+	if p := s.people[id]; p != nil {
+		for _, v := range p.modals {
+			v.open = false
+		}
+		p.modals = nil
+	}
+	s.notifyLocked()
+	return nil
 }
 
 // User returns the workspace member with this ID.

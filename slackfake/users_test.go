@@ -1,8 +1,10 @@
 package slackfake_test
 
 import (
+	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -114,5 +116,104 @@ func TestUsersLookupByEmail(t *testing.T) {
 		if slackErr(err) != tt.wantErr || (err == nil && u.ID != tt.wantID) {
 			t.Errorf("%s: user %v err %v", tt.email, u, err)
 		}
+	}
+}
+
+func TestDeactivateUser_AsSlackTreatsThem(t *testing.T) {
+	s := newFake(t, slackfake.Options{})
+	gone := s.AddUser(slackfake.User{Name: "gone", RealName: "Gone Person", Email: "gone@example.com"})
+	other := s.AddUser(slackfake.User{Name: "other"})
+	never := s.AddUser(slackfake.User{Name: "never"})
+	api := apiFor(s)
+	dm, _, _, err := api.OpenConversation(&slack.OpenConversationParameters{Users: []string{gone.ID()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	group, _, _, err := api.OpenConversation(&slack.OpenConversationParameters{Users: []string{gone.ID(), other.ID()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{gone.ID(), never.ID()} {
+		if err := s.DeactivateUser(id); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	u, err := api.GetUserInfo(gone.ID())
+	if err != nil || !u.Deleted {
+		t.Errorf("users.info: deleted %v, err %v", u != nil && u.Deleted, err)
+	}
+	if _, err := api.GetUserByEmail("gone@example.com"); slackErr(err) != "users_not_found" {
+		t.Errorf("users.lookupByEmail: %v, want users_not_found", err)
+	}
+	tests := []struct {
+		name, wantErr string
+		call          func() error
+	}{
+		{"conversations.open with them", "user_disabled", func() error {
+			_, _, _, err := api.OpenConversation(&slack.OpenConversationParameters{Users: []string{gone.ID()}})
+			return err
+		}},
+		{"conversations.open of a group with them", "user_disabled", func() error {
+			_, _, _, err := api.OpenConversation(&slack.OpenConversationParameters{Users: []string{other.ID(), gone.ID()}})
+			return err
+		}},
+		{"chat.postMessage in their DM", "", func() error {
+			_, _, err := api.PostMessage(dm.ID, slack.MsgOptionText("still lands", false))
+			return err
+		}},
+		{"chat.postMessage to their user ID, DM open", "", func() error {
+			_, _, err := api.PostMessage(gone.ID(), slack.MsgOptionText("still lands", false))
+			return err
+		}},
+		{"chat.postMessage to their user ID, no DM ever", "channel_not_found", func() error {
+			_, _, err := api.PostMessage(never.ID(), slack.MsgOptionText("nowhere", false))
+			return err
+		}},
+		{"chat.postMessage in a group DM with them", "", func() error {
+			_, _, err := api.PostMessage(group.ID, slack.MsgOptionText("to the group", false))
+			return err
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := slackErr(tt.call()); got != tt.wantErr {
+				t.Errorf("err = %q, want %q", got, tt.wantErr)
+			}
+		})
+	}
+	if n := len(s.Messages(dm.ID)); n != 2 {
+		t.Errorf("messages in their DM = %d, want 2", n)
+	}
+	if seen := gone.Seen(); len(seen) != 0 {
+		t.Errorf("a deactivated person saw %+v", seen)
+	}
+	if seen := other.Seen(); len(seen) != 1 || seen[0].Text != "to the group" {
+		t.Errorf("the group's other member saw %+v", seen)
+	}
+	if _, err := gone.Command(ctxFor(t, 5*time.Second), "help"); !errors.Is(err, slackfake.ErrDeactivated) {
+		t.Errorf("command by a deactivated person: %v, want ErrDeactivated", err)
+	}
+	if err := s.DeactivateUser(s.BotUserID()); err == nil {
+		t.Error("the app's bot user was deactivated")
+	}
+	if err := s.DeactivateUser("UNOBODY"); err == nil {
+		t.Error("an unknown user was deactivated")
+	}
+}
+
+func TestDeactivateUser_ClosesTheirModal(t *testing.T) {
+	s := newFake(t, slackfake.Options{})
+	startModalApp(t, s, formModal(), nil)
+	p := s.AddUser(slackfake.User{Name: "aiko"})
+	openForm(t, s, p)
+	if err := s.DeactivateUser(p.ID()); err != nil {
+		t.Fatal(err)
+	}
+	if _, open := p.Modal(); open {
+		t.Error("modal still open")
+	}
+	if _, err := p.Submit(ctxFor(t, time.Second), slackfake.Values{}); !errors.Is(err, slackfake.ErrNoModal) {
+		t.Errorf("submit: %v, want ErrNoModal", err)
 	}
 }

@@ -33,7 +33,8 @@ type trigger struct {
 func (s *Server) newTriggerLocked(user string) string {
 	// Forget long-dead triggers now and then; recent ones stay so that a
 	// reuse is still told apart from an unknown trigger.
-	if now := time.Now(); now.Sub(s.triggerSweep) > s.opts.TriggerTTL {
+	now := s.now()
+	if now.Sub(s.triggerSweep) > s.opts.TriggerTTL {
 		s.triggerSweep = now
 		for id, t := range s.triggers {
 			if now.Sub(t.issued) > 10*s.opts.TriggerTTL {
@@ -42,12 +43,12 @@ func (s *Server) newTriggerLocked(user string) string {
 		}
 	}
 	id := s.ids.trigger()
-	s.triggers[id] = &trigger{user: user, issued: time.Now()}
+	s.triggers[id] = &trigger{user: user, issued: now}
 	return id
 }
 
 // useTriggerLocked exchanges a trigger_id: it must exist, be unused and be
-// younger than TriggerTTL.
+// younger than TriggerTTL on the server's clock (see Options.Clock).
 func (s *Server) useTriggerLocked(id string) (*trigger, *apiResult) {
 	t := s.triggers[id]
 	var res apiResult
@@ -56,7 +57,7 @@ func (s *Server) useTriggerLocked(id string) (*trigger, *apiResult) {
 		res = fail("invalid_trigger_id")
 	case t.used:
 		res = fail("exchanged_trigger_id")
-	case time.Since(t.issued) > s.opts.TriggerTTL:
+	case s.now().Sub(t.issued) > s.opts.TriggerTTL:
 		res = fail("expired_trigger_id")
 	default:
 		t.used = true
@@ -169,65 +170,6 @@ func (v *view) stateJSON(full bool) map[string]any {
 		}
 	}
 	return out
-}
-
-// initialState is an element's state before the person touches it: its
-// initial value if it has one, null (or an empty list) otherwise.
-func initialState(elem map[string]any) map[string]any {
-	typ := asString(elem["type"])
-	st := map[string]any{"type": typ}
-	orNull := func(key string) any {
-		if v, present := elem[key]; present && v != nil && asString(v) != "" {
-			return v
-		}
-		return nil
-	}
-	orEmpty := func(key string) any {
-		if v := asSlice(elem[key]); len(v) > 0 {
-			return deepCopy(v)
-		}
-		return []any{}
-	}
-	switch typ {
-	case "plain_text_input", "email_text_input", "url_text_input", "number_input":
-		st["value"] = orNull("initial_value")
-	case "static_select", "external_select", "radio_buttons":
-		if o := asMap(elem["initial_option"]); o != nil {
-			st["selected_option"] = copyOption(o)
-		} else {
-			st["selected_option"] = nil
-		}
-	case "multi_static_select", "multi_external_select", "checkboxes":
-		var opts []any
-		for _, o := range asSlice(elem["initial_options"]) {
-			opts = append(opts, copyOption(asMap(o)))
-		}
-		if opts == nil {
-			opts = []any{}
-		}
-		st["selected_options"] = opts
-	case "users_select":
-		st["selected_user"] = orNull("initial_user")
-	case "multi_users_select":
-		st["selected_users"] = orEmpty("initial_users")
-	case "conversations_select":
-		st["selected_conversation"] = orNull("initial_conversation")
-	case "multi_conversations_select":
-		st["selected_conversations"] = orEmpty("initial_conversations")
-	case "channels_select":
-		st["selected_channel"] = orNull("initial_channel")
-	case "multi_channels_select":
-		st["selected_channels"] = orEmpty("initial_channels")
-	case "datepicker":
-		st["selected_date"] = orNull("initial_date")
-	case "timepicker":
-		st["selected_time"] = orNull("initial_time")
-	case "datetimepicker":
-		st["selected_date_time"] = orNull("initial_date_time")
-	case "rich_text_input":
-		st["rich_text_value"] = orNull("initial_value")
-	}
-	return st
 }
 
 // slackView converts a view to slack-go's type, state included.

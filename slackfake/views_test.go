@@ -42,26 +42,28 @@ func TestViewsOpen_TriggerIDRules(t *testing.T) {
 		name    string
 		trigger func(valid string) string
 		before  func(api *slack.Client, valid string)
-		wait    time.Duration
+		advance time.Duration // on the simulated clock, between the command and views.open
 		wantErr string
 	}{
 		{name: "fresh trigger", trigger: func(v string) string { return v }},
+		{name: "trigger at the end of its 3 s", trigger: func(v string) string { return v }, advance: 3 * time.Second},
 		{name: "unknown trigger", trigger: func(string) string { return "123.456.abcdef" }, wantErr: "invalid_trigger_id"},
-		{name: "expired trigger", trigger: func(v string) string { return v }, wait: 300 * time.Millisecond, wantErr: "expired_trigger_id"},
+		{name: "expired trigger", trigger: func(v string) string { return v }, advance: 3*time.Second + time.Millisecond, wantErr: "expired_trigger_id"},
 		{name: "trigger used twice", trigger: func(v string) string { return v },
 			before:  func(api *slack.Client, v string) { _, _ = api.OpenView(v, simpleModal("first", "First")) },
 			wantErr: "exchanged_trigger_id"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := newFake(t, slackfake.Options{TriggerTTL: 200 * time.Millisecond})
+			clock := newTestClock()
+			s := newFake(t, slackfake.Options{Clock: clock})
 			p := s.AddUser(slackfake.User{Name: "aiko"})
 			valid := triggerFor(t, s, p)
 			api := apiFor(s)
 			if tt.before != nil {
 				tt.before(api, valid)
 			}
-			time.Sleep(tt.wait)
+			clock.Advance(tt.advance)
 			resp, err := api.OpenView(tt.trigger(valid), simpleModal("join", "Join"))
 			if got := slackErr(err); got != tt.wantErr {
 				t.Fatalf("error = %q, want %q", got, tt.wantErr)
@@ -81,6 +83,17 @@ func TestViewsOpen_TriggerIDRules(t *testing.T) {
 				t.Errorf("seen = %+v", seen[len(seen)-1])
 			}
 		})
+	}
+}
+
+func TestViewsOpen_TriggerExpiresOnTheWallClockWithoutAClock(t *testing.T) {
+	s := newFake(t, slackfake.Options{TriggerTTL: 50 * time.Millisecond})
+	p := s.AddUser(slackfake.User{Name: "aiko"})
+	valid := triggerFor(t, s, p)
+	// Without Options.Clock a trigger ages in real time: this sleep is what is measured.
+	time.Sleep(100 * time.Millisecond)
+	if _, err := apiFor(s).OpenView(valid, simpleModal("join", "Join")); slackErr(err) != "expired_trigger_id" {
+		t.Fatalf("err = %v, want expired_trigger_id", err)
 	}
 }
 

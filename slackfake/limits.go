@@ -33,7 +33,6 @@ const (
 	maxOptionGroups    = 100
 	maxGroupLabel      = 75
 	maxChoiceOptions   = 10 // checkboxes and radio buttons
-	maxOverflowOptions = 5
 	maxPlaceholder     = 150
 	maxLabel           = 2000
 	maxHint            = 2000
@@ -41,7 +40,6 @@ const (
 	maxActionsElements = 25
 	maxContextText     = 3000
 	maxInputLength     = 3000
-	maxAltText         = 2000
 	maxConfirmTitle    = 100
 	maxConfirmText     = 300
 	maxConfirmButton   = 30
@@ -139,97 +137,47 @@ func (c *blockChecker) block(ptr string, v any) {
 		}
 		c.blockIDs[s] = true
 	}
-	switch typ := asString(block["type"]); typ {
-	case "":
+	typ := asString(block["type"])
+	kind := blockKinds[typ]
+	switch {
+	case typ == "":
 		c.add(ptr, "missing required field: type")
-	case "section":
-		_, hasText := block["text"]
-		fields, hasFields := block["fields"]
-		if !hasText && !hasFields {
-			c.add(ptr, `must provide either "text" or "fields"`)
-		}
-		if hasText {
-			c.text(ptr+"/text", block["text"], maxSectionText, false)
-		}
-		if hasFields {
-			list := asSlice(fields)
-			if len(list) > maxSectionFields {
-				c.add(ptr+"/fields", "no more than %d items allowed", maxSectionFields)
-			}
-			for i, f := range list {
-				c.text(ptr+"/fields/"+strconv.Itoa(i), f, maxFieldText, false)
-			}
-		}
-		if acc, present := block["accessory"]; present {
-			c.element(ptr+"/accessory", acc, map[string]bool{})
-		}
-	case "header":
-		if c.required(ptr, block, "text") {
-			c.text(ptr+"/text", block["text"], maxHeaderText, true)
-		}
-	case "divider":
-	case "context":
-		list := asSlice(block["elements"])
-		switch {
-		case len(list) == 0:
-			c.add(ptr+"/elements", "must provide at least 1 item")
-		case len(list) > maxContextElements:
-			c.add(ptr+"/elements", "no more than %d items allowed", maxContextElements)
-		}
-		for i, e := range list {
-			ep := ptr + "/elements/" + strconv.Itoa(i)
-			if asString(asMap(e)["type"]) == "image" {
-				c.image(ep, asMap(e))
-			} else {
-				c.text(ep, e, maxContextText, false)
-			}
-		}
-	case "actions":
-		list := asSlice(block["elements"])
-		switch {
-		case len(list) == 0:
-			c.add(ptr+"/elements", "must provide at least 1 item")
-		case len(list) > maxActionsElements:
-			c.add(ptr+"/elements", "no more than %d items allowed", maxActionsElements)
-		}
-		actionIDs := map[string]bool{}
-		for i, e := range list {
-			c.element(ptr+"/elements/"+strconv.Itoa(i), e, actionIDs)
-		}
-	case "input":
-		if c.surface == surfaceMessage {
-			c.add(ptr+"/type", "input blocks are only allowed in modals")
-		}
-		if c.required(ptr, block, "label") {
-			c.text(ptr+"/label", block["label"], maxLabel, true)
-		}
-		c.optionalText(ptr, block, "hint", maxHint, true)
-		if c.required(ptr, block, "element") {
-			c.element(ptr+"/element", block["element"], map[string]bool{})
-		}
-	case "image":
-		c.image(ptr, block)
-		c.optionalText(ptr, block, "title", maxAltText, true)
+	case kind.check == nil:
+		c.add(ptr+"/type", "must be one of %s", blockTypes())
+	default:
+		kind.check(c, ptr, block)
 	}
 }
 
-func (c *blockChecker) image(ptr string, img map[string]any) {
-	if _, hasURL := img["image_url"]; !hasURL {
-		if _, hasFile := img["slack_file"]; !hasFile {
-			c.add(ptr, "missing required field: image_url")
-		}
+// items checks the length of a list of 1 to maxItems items and returns it.
+func (c *blockChecker) items(ptr string, v any, maxItems int) []any {
+	list := asSlice(v)
+	switch {
+	case len(list) == 0:
+		c.add(ptr, "must provide at least 1 item")
+	case len(list) > maxItems:
+		c.add(ptr, "no more than %d items allowed", maxItems)
 	}
-	c.length(ptr+"/image_url", asString(img["image_url"]), maxURL)
-	if c.required(ptr, img, "alt_text") {
-		c.length(ptr+"/alt_text", asString(img["alt_text"]), maxAltText)
-	}
+	return list
 }
 
-func (c *blockChecker) element(ptr string, v any, actionIDs map[string]bool) {
+// element checks an element that sits in where: the rules of every element, then
+// those of its type from elementKinds.
+func (c *blockChecker) element(ptr string, v any, where placement, actionIDs map[string]bool) {
 	elem := asMap(v)
 	if elem == nil {
 		c.add(ptr, "must be an object")
 		return
+	}
+	typ := asString(elem["type"])
+	kind, known := elementKinds[typ]
+	switch {
+	case typ == "":
+		c.add(ptr, "missing required field: type")
+	case !known:
+		c.add(ptr+"/type", "must be one of %s", elementTypes())
+	case kind.where&where == 0:
+		c.add(ptr+"/type", "%q is not allowed in %s", typ, placeName[where])
 	}
 	if id, present := elem["action_id"]; present {
 		s := asString(id)
@@ -246,50 +194,44 @@ func (c *blockChecker) element(ptr string, v any, actionIDs map[string]bool) {
 		c.optionalText(ptr+"/confirm", cf, "confirm", maxConfirmButton, true)
 		c.optionalText(ptr+"/confirm", cf, "deny", maxConfirmButton, true)
 	}
-	switch typ := asString(elem["type"]); typ {
-	case "":
-		c.add(ptr, "missing required field: type")
-	case "button":
-		if c.required(ptr, elem, "text") {
-			c.text(ptr+"/text", elem["text"], maxButtonText, true)
+	if known && kind.check != nil {
+		kind.check(c, ptr, elem)
+	}
+}
+
+var placeName = map[placement]string{inActions: "an actions block", inAccessory: "a section accessory", inInput: "an input block"}
+
+// optionSource checks the options or option groups of a select.
+func (c *blockChecker) optionSource(ptr string, elem map[string]any) {
+	opts, hasOpts := elem["options"]
+	groups, hasGroups := elem["option_groups"]
+	if !hasOpts && !hasGroups {
+		c.add(ptr, `must provide either "options" or "option_groups"`)
+	}
+	if hasOpts {
+		c.options(ptr+"/options", opts, maxOptions, true)
+	}
+	if hasGroups {
+		list := asSlice(groups)
+		if len(list) > maxOptionGroups {
+			c.add(ptr+"/option_groups", "no more than %d items allowed", maxOptionGroups)
 		}
-		c.length(ptr+"/value", asString(elem["value"]), maxButtonValue)
-		c.length(ptr+"/url", asString(elem["url"]), maxURL)
-		if st := asString(elem["style"]); st != "" && st != "primary" && st != "danger" {
-			c.add(ptr+"/style", `must be one of "primary", "danger"`)
-		}
-	case "static_select", "multi_static_select":
-		opts, hasOpts := elem["options"]
-		groups, hasGroups := elem["option_groups"]
-		if !hasOpts && !hasGroups {
-			c.add(ptr, `must provide either "options" or "option_groups"`)
-		}
-		if hasOpts {
-			c.options(ptr+"/options", opts, maxOptions, true)
-		}
-		if hasGroups {
-			list := asSlice(groups)
-			if len(list) > maxOptionGroups {
-				c.add(ptr+"/option_groups", "no more than %d items allowed", maxOptionGroups)
+		for i, g := range list {
+			gp := ptr + "/option_groups/" + strconv.Itoa(i)
+			group := asMap(g)
+			if c.required(gp, group, "label") {
+				c.text(gp+"/label", group["label"], maxGroupLabel, true)
 			}
-			for i, g := range list {
-				gp := ptr + "/option_groups/" + strconv.Itoa(i)
-				group := asMap(g)
-				if c.required(gp, group, "label") {
-					c.text(gp+"/label", group["label"], maxGroupLabel, true)
-				}
-				c.options(gp+"/options", group["options"], maxOptions, true)
-			}
+			c.options(gp+"/options", group["options"], maxOptions, true)
 		}
-	case "overflow":
-		c.options(ptr+"/options", elem["options"], maxOverflowOptions, true)
-	case "checkboxes", "radio_buttons":
-		c.options(ptr+"/options", elem["options"], maxChoiceOptions, false)
-	case "plain_text_input":
-		for _, f := range []string{"max_length", "min_length"} {
-			if n, err := strconv.Atoi(asString(elem[f])); err == nil && n > maxInputLength {
-				c.add(ptr+"/"+f, "must be less than %d", maxInputLength+1)
-			}
+	}
+}
+
+// atLeastOne checks that a number field, when present, is 1 or more.
+func (c *blockChecker) atLeastOne(ptr string, elem map[string]any, field string) {
+	if v, present := elem[field]; present {
+		if n, err := strconv.Atoi(asString(v)); err != nil || n < 1 {
+			c.add(ptr+"/"+field, "must be at least 1")
 		}
 	}
 }

@@ -65,6 +65,18 @@ func TestBlockKitLimits_Messages(t *testing.T) {
 		}, `duplicate block_id "same" [json-pointer:/blocks/1/block_id]`},
 		{"input in a message", []slack.Block{slack.NewInputBlock("i", plain("Name"), nil, slack.NewPlainTextInputBlockElement(nil, "n"))},
 			"input blocks are only allowed in modals [json-pointer:/blocks/0/type]"},
+		{"11 radio buttons", []slack.Block{slack.NewActionBlock("", slack.NewRadioButtonsBlockElement("r", options(11, "t", "v")...))},
+			"no more than 10 items allowed [json-pointer:/blocks/0/elements/0/options]"},
+		{"malformed initial_date", []slack.Block{slack.NewActionBlock("", &slack.DatePickerBlockElement{Type: slack.METDatepicker, ActionID: "d", InitialDate: "01/05/2026"})},
+			"must be a date in the format YYYY-MM-DD [json-pointer:/blocks/0/elements/0/initial_date]"},
+		{"text input outside an input block", []slack.Block{slack.NewActionBlock("", slack.NewPlainTextInputBlockElement(nil, "n"))},
+			`"plain_text_input" is not allowed in an actions block [json-pointer:/blocks/0/elements/0/type]`},
+		// Types the product does not use are refused, so that a new one is noticed and
+		// added to the fake's tables.
+		{"element type the fake does not model", []slack.Block{slack.NewActionBlock("", slack.NewOverflowBlockElement("o", opt("x", "x")))},
+			`must be one of "button", "checkboxes", "datepicker", "multi_static_select", "plain_text_input", "radio_buttons", "static_select", "users_select" [json-pointer:/blocks/0/elements/0/type]`},
+		{"block type the fake does not model", []slack.Block{slack.NewImageBlock("https://example.com/c.png", "chart", "", nil)},
+			`must be one of "actions", "context", "divider", "header", "input", "section" [json-pointer:/blocks/0/type]`},
 	}
 	s := newFake(t, slackfake.Options{})
 	p := s.AddUser(slackfake.User{Name: "aiko"})
@@ -106,6 +118,15 @@ func TestBlockKitLimits_Views(t *testing.T) {
 		{"private_metadata of 3001", modal(func(m *slack.ModalViewRequest) { m.PrivateMetadata = strings.Repeat("m", 3001) }), "must be less than 3001 characters [json-pointer:/view/private_metadata]"},
 		{"100 blocks", modal(func(m *slack.ModalViewRequest) { m.Blocks.BlockSet = sections(100) }), ""},
 		{"101 blocks", modal(func(m *slack.ModalViewRequest) { m.Blocks.BlockSet = sections(101) }), "no more than 100 items allowed [json-pointer:/view/blocks]"},
+		{"button as an input", modal(func(m *slack.ModalViewRequest) {
+			m.Blocks.BlockSet = []slack.Block{slack.NewInputBlock("b", plain("Go"), nil, slack.NewButtonBlockElement("go", "", plain("Go")))}
+		}), `"button" is not allowed in an input block [json-pointer:/view/blocks/0/element/type]`},
+		{"max_selected_items of 0", modal(func(m *slack.ModalViewRequest) {
+			sel := slack.NewOptionsMultiSelectBlockElement(slack.MultiOptTypeStatic, nil, "t", opt("a", "a"))
+			zero := 0
+			sel.MaxSelectedItems = &zero
+			m.Blocks.BlockSet = []slack.Block{slack.NewInputBlock("t", plain("Topics"), nil, sel)}
+		}), "must be at least 1 [json-pointer:/view/blocks/0/element/max_selected_items]"},
 	}
 	s := newFake(t, slackfake.Options{})
 	api := apiFor(s)
