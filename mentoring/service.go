@@ -7,9 +7,17 @@ import (
 	"time"
 )
 
-// Store is what the use cases need of persistence. The store package implements it; each
+// Store is everything the use cases need of persistence, so a store that lacks a method
+// fails to compile rather than at first use. The store package implements it; each
 // method is one transaction.
 type Store interface {
+	ParticipantStore
+	RoundStore
+}
+
+// ParticipantStore is what the opt-in, profile and language use cases need of
+// persistence.
+type ParticipantStore interface {
 	Participant(ctx context.Context, userID string) (Participant, error) // ErrNotFound when absent
 	SaveParticipant(ctx context.Context, p Participant) error            // insert or replace
 	UserLang(ctx context.Context, userID string) (Lang, error)           // ErrNotFound when the user chose none
@@ -41,7 +49,7 @@ type Options struct {
 
 // Service carries out the programme's use cases.
 type Service struct {
-	store  Store
+	store  ParticipantStore
 	rounds RoundStore
 	clock  Clock
 	opts   Options
@@ -61,11 +69,7 @@ func NewService(store Store, clock Clock, opts Options) *Service {
 	if opts.Weights == (Weights{}) {
 		opts.Weights = DefaultWeights()
 	}
-	svc := &Service{store: store, clock: clock, opts: opts}
-	if rs, ok := store.(RoundStore); ok {
-		svc.rounds = rs
-	}
-	return svc
+	return &Service{store: store, rounds: store, clock: clock, opts: opts}
 }
 
 // Catalogue returns the topic catalogue.
