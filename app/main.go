@@ -160,7 +160,7 @@ func (m *Main) Ready() <-chan struct{} { return m.bot.Ready() }
 // simulated Clock the driver does both (see RunDue). It returns early, with an error,
 // when Slack refuses the connection.
 func (m *Main) Run(ctx context.Context) error {
-	if m.bot == nil {
+	if m.sched == nil { // built last: Open got to the end
 		return errors.New("app: Run before a successful Open")
 	}
 	ctx, cancel := context.WithCancel(ctx)
