@@ -9,21 +9,22 @@ import (
 	"testing"
 	"time"
 
+	"github.com/reverse-mentor/reverse-mentor/app"
 	"github.com/reverse-mentor/reverse-mentor/bot"
 	"github.com/reverse-mentor/reverse-mentor/mentoring"
-	"github.com/reverse-mentor/reverse-mentor/scheduler"
 	"github.com/reverse-mentor/reverse-mentor/simclock"
 	"github.com/reverse-mentor/reverse-mentor/slackfake"
 	"github.com/reverse-mentor/reverse-mentor/store"
 )
 
-// harness is a bot connected to a fake Slack, on a real database in a temp dir.
+// harness is the app, assembled as in production by app.Main, connected to a fake
+// Slack on a real database in a temp dir, on a simulated clock shared with the fake.
 type harness struct {
 	t     testing.TB
 	fake  *slackfake.Server
-	db    *store.DB
+	app   *app.Main
+	db    *store.DB // a second connection to the app's database, for the tests' checks
 	svc   *mentoring.Service
-	bot   *bot.Bot
 	clock *simclock.Clock
 }
 
@@ -32,22 +33,30 @@ type harnessOption func(*harnessConfig)
 type harnessConfig struct {
 	sender bool
 	fake   slackfake.Options
-	bot    bot.Options
+	bot    *bot.Options // set by withBot
 	wrap   func(bot.Programme) bot.Programme
-	depts  []string
 }
 
+// withProgramme puts wrap between the bot and the domain, for tests that inject faults
+// (a slow, failing or panicking use case). See newHarness.
 func withProgramme(wrap func(bot.Programme) bot.Programme) harnessOption {
 	return func(c *harnessConfig) { c.wrap = wrap }
 }
 
-// withSender runs the outbox sender, so queued notices reach the fake.
+// withSender delivers the outbox while the test runs: the app is on a simulated clock,
+// so it sends only when its driver settles it, and the harness does so continuously.
 func withSender() harnessOption {
 	return func(c *harnessConfig) { c.sender = true }
 }
 
+// withBot sets options the assembly does not offer. See newHarness.
 func withBot(f func(*bot.Options)) harnessOption {
-	return func(c *harnessConfig) { f(&c.bot) }
+	return func(c *harnessConfig) {
+		if c.bot == nil {
+			c.bot = &bot.Options{}
+		}
+		f(c.bot)
+	}
 }
 
 func withFake(f func(*slackfake.Options)) harnessOption {
@@ -56,11 +65,21 @@ func withFake(f func(*slackfake.Options)) harnessOption {
 
 const adminID = "UADMIN001"
 
+// newHarness assembles the app with app.Main and serves the fake with it.
+//
+// Tests that wrap the domain (withProgramme) or set bot options of their own (withBot)
+// need a bot that the assembly cannot give them: for those the harness opens the app
+// without running it and serves the fake with a bot of its own, built by bot.New over the
+// app's service, as the assembly builds its bot.
 func newHarness(t testing.TB, opts ...harnessOption) *harness {
 	t.Helper()
 	var cfg harnessConfig
 	for _, o := range opts {
 		o(&cfg)
+	}
+	clock := simclock.New(time.Date(2026, 4, 6, 0, 0, 0, 0, time.UTC))
+	if cfg.fake.Clock == nil {
+		cfg.fake.Clock = clock
 	}
 	fake, err := slackfake.New(cfg.fake)
 	if err != nil {
@@ -68,65 +87,93 @@ func newHarness(t testing.TB, opts ...harnessOption) *harness {
 	}
 	t.Cleanup(func() { fake.Close() })
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "test.db"))
-	if err != nil {
-		t.Fatal(err)
+	path := filepath.Join(t.TempDir(), "test.db")
+	m := &app.Main{
+		Config: app.Config{
+			Slack:    app.SlackConfig{AppToken: fake.AppToken(), BotToken: fake.BotToken(), APIURL: fake.APIURL()},
+			Database: app.DatabaseConfig{Path: path},
+			Program:  app.ProgramConfig{Admins: []string{adminID}, Language: string(mentoring.LangJA)},
+			Outbox:   app.OutboxConfig{RatePerSecond: 50, Burst: 10},
+		},
+		Log:   testLogger(t),
+		Clock: clock,
 	}
-	t.Cleanup(func() { db.Close() })
-	clock := simclock.New(time.Date(2026, 4, 6, 0, 0, 0, 0, time.UTC))
-	db.Clock = clock
-	svc := mentoring.NewService(db, clock, mentoring.Options{Language: mentoring.LangJA, Departments: cfg.depts, Admins: []string{adminID}})
-	var prog bot.Programme = svc
-	if cfg.wrap != nil {
-		prog = cfg.wrap(svc)
-	}
-	bo := cfg.bot
-	bo.AppToken, bo.BotToken, bo.APIURL = fake.AppToken(), fake.BotToken(), fake.APIURL()
-	bo.Clock = clock
-	if bo.Logger == nil {
-		bo.Logger = testLogger(t)
-	}
-	var sender *scheduler.Sender
-	bo.Notify = func() {
-		if sender != nil {
-			sender.Notify()
+	t.Cleanup(func() {
+		if err := m.Close(); err != nil {
+			t.Error(err)
 		}
+	})
+	if err := m.Open(ctx); err != nil {
+		t.Fatal(err)
 	}
-	b, err := bot.New(prog, db, bo)
+	db, err := store.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.sender {
-		sender, err = scheduler.NewSender(scheduler.SenderOptions{Store: db, Slack: b.API(), Renderer: b, Clock: clock,
-			Logger: testLogger(t), RatePerSecond: 50, Burst: 10, ChannelRatePerSecond: 50, ChannelBurst: 10,
-			PollInterval: 50 * time.Millisecond, BackoffBase: 50 * time.Millisecond})
+	db.Clock = clock
+	t.Cleanup(func() { db.Close() })
+
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	var ready <-chan struct{}
+	if cfg.wrap == nil && cfg.bot == nil {
+		go func() { done <- m.Run(runCtx) }()
+		ready = m.Ready()
+	} else {
+		var prog bot.Programme = m.Service()
+		if cfg.wrap != nil {
+			prog = cfg.wrap(prog)
+		}
+		var bo bot.Options
+		if cfg.bot != nil {
+			bo = *cfg.bot
+		}
+		bo.AppToken, bo.BotToken, bo.APIURL = fake.AppToken(), fake.BotToken(), fake.APIURL()
+		bo.Clock = clock
+		if bo.Logger == nil {
+			bo.Logger = testLogger(t)
+		}
+		b, err := bot.New(prog, db, bo)
 		if err != nil {
 			t.Fatal(err)
 		}
-		sctx, scancel := context.WithCancel(ctx)
-		sdone := make(chan struct{})
-		go func() { _ = sender.Run(sctx); close(sdone) }()
-		t.Cleanup(func() { scancel(); <-sdone })
+		go func() { done <- b.Run(runCtx, 2*time.Second) }()
+		ready = b.Ready()
 	}
-	runCtx, cancel := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- b.Run(runCtx, 2*time.Second) }()
 	t.Cleanup(func() {
 		cancel()
 		select {
 		case <-done:
 		case <-time.After(5 * time.Second):
-			t.Error("bot did not stop within 5 s")
+			t.Error("the app did not stop within 5 s")
 		}
 	})
 	select {
-	case <-b.Ready():
+	case <-ready:
 	case err := <-done:
-		t.Fatalf("bot stopped: %v", err)
+		t.Fatalf("the app stopped: %v", err)
 	case <-time.After(10 * time.Second):
-		t.Fatal("bot did not connect")
+		t.Fatal("the app did not connect")
 	}
-	return &harness{t: t, fake: fake, db: db, svc: svc, bot: b, clock: clock}
+	if cfg.sender {
+		sctx, scancel := context.WithCancel(ctx)
+		sdone := make(chan struct{})
+		go func() {
+			defer close(sdone)
+			for sctx.Err() == nil {
+				if err := m.Settle(sctx); err != nil && sctx.Err() == nil {
+					t.Errorf("settle the outbox: %v", err)
+					return
+				}
+				select {
+				case <-sctx.Done():
+				case <-time.After(20 * time.Millisecond):
+				}
+			}
+		}()
+		t.Cleanup(func() { scancel(); <-sdone })
+	}
+	return &harness{t: t, fake: fake, app: m, db: db, svc: m.Service(), clock: clock}
 }
 
 // testLogger logs to the test output when -v is given with RM_TEST_LOGS=1.

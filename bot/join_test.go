@@ -157,12 +157,22 @@ func TestJoin_AgainOpensPrefilledFormAndUpdates(t *testing.T) {
 }
 
 func TestJoin_ExpiredTriggerOffersAButton(t *testing.T) {
-	h := newHarness(t, withProgramme(slowDraft), withFake(func(o *slackfake.Options) { o.TriggerTTL = time.Second }))
+	// The first draft lookup holds until the test has moved the shared clock past the
+	// trigger's 3 seconds: the fake measures trigger life on that clock.
+	slow := &slowProgramme{delays: 1, entered: make(chan struct{}), release: make(chan struct{})}
+	h := newHarness(t, withProgramme(func(p botProgramme) botProgramme { slow.botProgramme = p; return slow }))
 	kai := h.user("UKAI00001", "Kai", "ja-JP")
 	ctx := ctxT(t)
 	if _, err := kai.Command(ctx, "join"); err != nil {
 		t.Fatal(err)
 	}
+	select {
+	case <-slow.entered:
+	case <-ctx.Done():
+		t.Fatal("the draft lookup never started")
+	}
+	h.clock.Advance(3*time.Second + time.Millisecond)
+	close(slow.release)
 	waitText(t, kai, "時間内に開けませんでした")
 	if err := kai.Click(ctx, "open_join"); err != nil {
 		t.Fatal(err)
@@ -170,12 +180,6 @@ func TestJoin_ExpiredTriggerOffersAButton(t *testing.T) {
 	if _, err := kai.WaitModal(ctx, "join"); err != nil {
 		t.Fatalf("the button should open the form: %v", err)
 	}
-}
-
-// slowDraft makes the first draft lookup outlast the 3-second trigger.
-func slowDraft(p botProgramme) botProgramme {
-	// The fake's triggers live 1 s in this test; the first draft takes 1.5 s.
-	return &slowProgramme{botProgramme: p, delays: 1}
 }
 
 func TestJoin_SaveFailureKeepsWhatWasTyped(t *testing.T) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"sync"
-	"time"
 
 	"github.com/reverse-mentor/reverse-mentor/bot"
 	"github.com/reverse-mentor/reverse-mentor/mentoring"
@@ -12,12 +11,14 @@ import (
 
 type botProgramme = bot.Programme
 
-// slowProgramme delays the first few DraftProfile calls past a trigger's life.
+// slowProgramme holds the first few DraftProfile calls: each signals entered, then
+// waits for release (the test moves the clock past the trigger's life meanwhile).
 type slowProgramme struct {
 	botProgramme
-	mu     sync.Mutex
-	delays int
-	delay  time.Duration
+	mu      sync.Mutex
+	delays  int
+	entered chan struct{}
+	release chan struct{}
 }
 
 func (s *slowProgramme) DraftProfile(ctx context.Context, p mentoring.Person) (mentoring.Profile, bool, error) {
@@ -26,11 +27,11 @@ func (s *slowProgramme) DraftProfile(ctx context.Context, p mentoring.Person) (m
 	s.delays--
 	s.mu.Unlock()
 	if slow {
-		d := s.delay
-		if d == 0 {
-			d = 1500 * time.Millisecond
+		s.entered <- struct{}{}
+		select {
+		case <-s.release:
+		case <-ctx.Done():
 		}
-		time.Sleep(d)
 	}
 	return s.botProgramme.DraftProfile(ctx, p)
 }

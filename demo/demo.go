@@ -17,12 +17,10 @@ import (
 	"sync"
 	"time"
 
-	"github.com/reverse-mentor/reverse-mentor/bot"
+	"github.com/reverse-mentor/reverse-mentor/app"
 	"github.com/reverse-mentor/reverse-mentor/mentoring"
-	"github.com/reverse-mentor/reverse-mentor/scheduler"
 	"github.com/reverse-mentor/reverse-mentor/simclock"
 	"github.com/reverse-mentor/reverse-mentor/slackfake"
-	"github.com/reverse-mentor/reverse-mentor/store"
 )
 
 // Options configure a demo run.
@@ -94,50 +92,39 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		})
 	}
 
-	db, err := store.Open(ctx, dbPath)
-	if err != nil {
-		return Result{}, fmt.Errorf("demo: %w", err)
-	}
-	defer db.Close()
-	db.Clock = clock
-	svc := mentoring.NewService(db, clock, mentoring.Options{
-		Language: o.Lang, Departments: append(departments, "経営企画室 Executive Office", "人事部 HR"),
-		Admins: []string{org.AdminID},
-	})
-	var sender *scheduler.Sender
-	b, err := bot.New(svc, db, bot.Options{
-		AppToken: fake.AppToken(), BotToken: fake.BotToken(), APIURL: fake.APIURL(),
-		Clock: clock, Logger: o.Log, Notify: func() { sender.Notify() },
-		Outbox: func(ctx context.Context) (bot.OutboxStatus, error) {
-			st, err := db.OutboxStats(ctx)
-			return bot.OutboxStatus{Queued: st.Queued(), Sent: st.Sent, Retried: st.Retried, Failed: st.Failed, OldestQueued: st.OldestPending}, err
+	m := &app.Main{
+		Config: app.Config{
+			Slack:    app.SlackConfig{AppToken: fake.AppToken(), BotToken: fake.BotToken(), APIURL: fake.APIURL()},
+			Database: app.DatabaseConfig{Path: dbPath},
+			Program: app.ProgramConfig{
+				Admins: []string{org.AdminID}, Language: string(o.Lang), Timezone: "Asia/Tokyo",
+				Departments: append(departments, "経営企画室 Executive Office", "人事部 HR"),
+			},
+			Schedule: app.ScheduleConfig{CatchUpWindow: 24 * time.Hour},
+			// The fake Slack sets no rate limits, so the outbox may send as fast as it likes.
+			Outbox: app.OutboxConfig{RatePerSecond: 200, Burst: 20},
 		},
-	})
-	if err != nil {
-		return Result{}, err
+		Log:   o.Log,
+		Clock: clock,
 	}
-	// The fake Slack sets no rate limits, so the outbox may send as fast as it likes.
-	sender, err = scheduler.NewSender(scheduler.SenderOptions{Store: db, Slack: b.API(), Renderer: b, Clock: clock,
-		Logger: o.Log, RatePerSecond: 200, Burst: 20, ChannelRatePerSecond: 200, ChannelBurst: 20,
-		PollInterval: 20 * time.Millisecond})
-	if err != nil {
-		return Result{}, err
+	defer m.Close()
+	if err := m.Open(ctx); err != nil {
+		return Result{}, fmt.Errorf("demo: %w", err)
 	}
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
-	go func() { done <- b.Run(runCtx, 2*time.Second) }()
-	senderDone := make(chan error, 1)
-	go func() { senderDone <- sender.Run(runCtx) }()
-	defer func() { stop(); <-done; <-senderDone }()
+	go func() { done <- m.Run(runCtx) }()
+	defer func() { stop(); <-done }()
 	select {
-	case <-b.Ready():
+	case <-m.Ready():
 	case err := <-done:
-		return Result{}, fmt.Errorf("demo: bot stopped: %w", err)
+		return Result{}, fmt.Errorf("demo: app stopped: %w", err)
 	case <-time.After(10 * time.Second):
-		return Result{}, fmt.Errorf("demo: bot did not connect to the fake Slack")
+		return Result{}, fmt.Errorf("demo: the app did not connect to the fake Slack")
 	}
+	svc := m.Service()
 
-	s := &script{fake: fake, people: people, org: org, svc: svc, db: db, clock: clock, rng: rand.New(rand.NewPCG(o.Seed, 7))}
+	s := &script{fake: fake, people: people, org: org, app: m, svc: svc, clock: clock, rng: rand.New(rand.NewPCG(o.Seed, 7))}
 	if err := s.play(ctx, o.Weeks); err != nil {
 		return Result{}, err
 	}
@@ -166,8 +153,8 @@ type script struct {
 	fake   *slackfake.Server
 	people map[string]*slackfake.Person
 	org    organisation
+	app    *app.Main
 	svc    *mentoring.Service
-	db     *store.DB
 	clock  *simclock.Clock
 	rng    *rand.Rand
 	mu     sync.Mutex
@@ -213,7 +200,9 @@ func (s *script) play(ctx context.Context, weeks int) error {
 		if err := s.joinAll(ctx, joiners[lo:hi], w == 0); err != nil {
 			return err
 		}
-		s.clock.Advance(7 * 24 * time.Hour)
+		if err := s.advance(ctx, 7*24*time.Hour); err != nil {
+			return err
+		}
 	}
 	// A mentee changes their cadence; a mentor checks their status.
 	if err := s.edit(ctx, joiners[0]); err != nil {
@@ -245,7 +234,7 @@ func (s *script) pairingRound(ctx context.Context) error {
 	}); err != nil {
 		return err
 	}
-	r, err := s.db.PendingRound(ctx)
+	r, err := s.svc.PendingRound(ctx, s.org.AdminID)
 	if err != nil {
 		return err
 	}
@@ -283,19 +272,61 @@ func (s *script) pairingRound(ctx context.Context) error {
 	if err := admin.Click(ctx, "round_approve"); err != nil {
 		return err
 	}
+	// The click is answered at once; the approval itself follows. Then the app delivers
+	// what it queued.
 	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		st, err := s.db.OutboxStats(ctx)
-		if err != nil {
+	for {
+		if r, err = s.svc.Round(ctx, s.org.AdminID, r.ID); err != nil {
 			return err
 		}
-		if r, err := s.db.Round(ctx, r.ID); err == nil && r.Status == mentoring.RoundApproved && st.Queued() == 0 {
-			s.note("HR approved round #%d: %d intros and orientations delivered, %d failed", r.ID, st.Sent, st.Failed)
-			return nil
+		if r.Status == mentoring.RoundApproved {
+			break
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("demo: round #%d still %s after HR approved it", r.ID, r.Status)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	return fmt.Errorf("demo: the intros were not all delivered in time")
+	if err := s.app.Settle(ctx); err != nil {
+		return fmt.Errorf("demo: deliver the intros: %w", err)
+	}
+	delivered, owed := s.deliveries(r.Proposal.Pairs)
+	s.note("HR approved round #%d: %d intros and orientations delivered, %d failed", r.ID, delivered, owed-delivered)
+	return nil
+}
+
+// deliveries counts what an approved round owes its people (an intro in each pair's
+// group DM, an orientation in each person's DM) and how much of it they received: the
+// messages the app's outbox posted there, which carry its metadata.
+func (s *script) deliveries(pairs []mentoring.ProposedPair) (delivered, owed int) {
+	var convs []string
+	people := map[string]bool{}
+	for _, p := range pairs {
+		convs = append(convs, s.fake.DMChannel(p.MentorID, p.MenteeID))
+		for _, id := range []string{p.MentorID, p.MenteeID} {
+			if !people[id] {
+				people[id] = true
+				convs = append(convs, s.fake.DMChannel(id))
+			}
+		}
+	}
+	for _, c := range convs {
+		for _, m := range s.fake.Messages(c) {
+			if len(m.Metadata) > 0 && !m.Deleted {
+				delivered++
+			}
+		}
+	}
+	return delivered, len(convs)
+}
+
+// advance moves the simulated clock on by d and lets the app do what became due.
+func (s *script) advance(ctx context.Context, d time.Duration) error {
+	s.clock.Advance(d)
+	if err := s.app.RunDue(ctx); err != nil {
+		return fmt.Errorf("demo: scheduled work: %w", err)
+	}
+	return nil
 }
 
 // joinAll opts people in, several at a time as in a real launch. In the first wave some

@@ -7,9 +7,18 @@ import (
 	"time"
 )
 
-// Store is what the use cases need of persistence. The store package implements it; each
+// Store is everything the use cases need of persistence, so a store that lacks a method
+// fails to compile rather than at first use. The store package implements it; each
 // method is one transaction.
 type Store interface {
+	ParticipantStore
+	RoundStore
+	SessionStore
+}
+
+// ParticipantStore is what the opt-in, profile and language use cases need of
+// persistence.
+type ParticipantStore interface {
 	Participant(ctx context.Context, userID string) (Participant, error) // ErrNotFound when absent
 	SaveParticipant(ctx context.Context, p Participant) error            // insert or replace
 	UserLang(ctx context.Context, userID string) (Lang, error)           // ErrNotFound when the user chose none
@@ -46,7 +55,7 @@ type Options struct {
 
 // Service carries out the programme's use cases.
 type Service struct {
-	store    Store
+	store    ParticipantStore
 	rounds   RoundStore
 	sessions SessionStore
 	clock    Clock
@@ -79,14 +88,7 @@ func NewService(store Store, clock Clock, opts Options) *Service {
 	if opts.PauseWeeks <= 0 {
 		opts.PauseWeeks = DefaultPauseWeeks
 	}
-	svc := &Service{store: store, clock: clock, opts: opts}
-	if rs, ok := store.(RoundStore); ok {
-		svc.rounds = rs
-	}
-	if ss, ok := store.(SessionStore); ok {
-		svc.sessions = ss
-	}
-	return svc
+	return &Service{store: store, rounds: store, sessions: store, clock: clock, opts: opts}
 }
 
 // Catalogue returns the topic catalogue.

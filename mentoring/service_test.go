@@ -91,3 +91,20 @@ func TestLanguage_ChoiceThenLocaleThenDefault(t *testing.T) {
 		t.Fatalf("fr: %v", err)
 	}
 }
+
+func TestDisplayNames_OnlyParticipants(t *testing.T) {
+	svc, _ := newService(t)
+	ctx := context.Background()
+	p := mentoring.Profile{Role: mentoring.RoleMentee, Department: "Sales", Topics: []string{"genai"},
+		Languages: []mentoring.Lang{mentoring.LangJA}, Cadence: mentoring.CadenceWeekly, Capacity: 1, Consent: true}
+	if _, err := svc.Join(ctx, mentoring.Person{UserID: "U1", DisplayName: "Aoi"}, p); err != nil {
+		t.Fatal(err)
+	}
+	names, err := svc.DisplayNames(ctx, []string{"U1", "UNOBODY"})
+	if err != nil || len(names) != 1 || names["U1"] != "Aoi" {
+		t.Fatalf("names %v, %v; want only U1 as Aoi", names, err)
+	}
+	if names, err := svc.DisplayNames(ctx, nil); err != nil || len(names) != 0 {
+		t.Fatalf("no IDs: %v, %v", names, err)
+	}
+}

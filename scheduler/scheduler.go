@@ -1,16 +1,14 @@
-// Package scheduler runs the programme's timed work and delivers its messages.
-//
-// Jobs are a named table of func(ctx, now) error. robfig/cron/v3 is only the tick, in
-// the programme's time zone: due work is data in the database. Before a job runs a slot
-// it claims (job, slot) there, so a restart, two instances started by mistake or a DST
-// repeat never run a slot twice; slots missed while the bot was down are caught up once
-// within a bounded window and older ones recorded as skipped. Every run is wrapped once
-// with panic recovery, a timeout and logging. The clock is injected, so tests and the
+// Package scheduler runs the programme's timed work: jobs are a named table of
+// func(ctx, now) error, and robfig/cron/v3 is only the tick, in the programme's time
+// zone. Due work is data in the database: before a job runs a slot it claims (job, slot)
+// through the Store, so a restart, two instances started by mistake or a DST repeat
+// never run a slot twice; slots missed while the bot was down are caught up once within
+// a bounded window and older ones recorded as skipped. Every run is wrapped once with
+// panic recovery, a timeout and logging. In a dry run jobs list what they would send
+// instead of sending it (see DryRun and Plan). The clock is injected, so tests and the
 // demo drive RunDue through weeks in moments.
 //
-// The Sender drains the outbox that jobs and use cases fill: every message is a row with
-// an idempotency key, posted under rate limits, retried with backoff, reconciled with
-// Slack's history after a crash, and so delivered exactly once.
+// Jobs only enqueue what they owe people; delivering it is the outbox package's work.
 package scheduler
 
 import (
@@ -86,7 +84,7 @@ type Options struct {
 	// tick, which catches anything a late or missed tick left; default one minute.
 	SweepInterval time.Duration
 	// AfterRun, when set, is called after each slot that ran without error, e.g. to wake
-	// the Sender for the notices the job enqueued.
+	// the outbox sender for the notices the job enqueued.
 	AfterRun func(job string)
 }
 

@@ -35,6 +35,78 @@ func reopenDB(t testing.TB, path string, clock mentoring.Clock) *store.DB {
 	return db
 }
 
+// recorder is a Store that passes every call to a real database and keeps what the
+// scheduler wrote through it, in order: what it claimed, finished and skipped.
+type recorder struct {
+	Store
+	mu      sync.Mutex
+	records []record
+}
+
+// record is one slot the scheduler wrote down.
+type record struct {
+	op   string // "claim", "finish" or "skip"
+	job  string
+	slot time.Time
+	note string // a skip's reason, a failed run's error; "" for a run that succeeded
+}
+
+func newRecorder(s Store) *recorder { return &recorder{Store: s} }
+
+func (r *recorder) add(rec record) {
+	r.mu.Lock()
+	r.records = append(r.records, rec)
+	r.mu.Unlock()
+}
+
+func (r *recorder) ClaimSlot(ctx context.Context, job string, slot time.Time, owner string) (bool, error) {
+	won, err := r.Store.ClaimSlot(ctx, job, slot, owner)
+	if won && err == nil {
+		r.add(record{op: "claim", job: job, slot: slot})
+	}
+	return won, err
+}
+
+func (r *recorder) FinishSlot(ctx context.Context, job string, slot time.Time, runErr error) error {
+	err := r.Store.FinishSlot(ctx, job, slot, runErr)
+	if err == nil {
+		rec := record{op: "finish", job: job, slot: slot}
+		if runErr != nil {
+			rec.note = runErr.Error()
+		}
+		r.add(rec)
+	}
+	return err
+}
+
+func (r *recorder) SkipSlot(ctx context.Context, job string, slot time.Time, reason string) error {
+	err := r.Store.SkipSlot(ctx, job, slot, reason)
+	if err == nil {
+		r.add(record{op: "skip", job: job, slot: slot, note: reason})
+	}
+	return err
+}
+
+// of returns the records of job with the operation op, oldest first.
+func (r *recorder) of(job, op string) []record {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []record
+	for _, rec := range r.records {
+		if rec.job == job && rec.op == op {
+			out = append(out, rec)
+		}
+	}
+	return out
+}
+
+// writes returns how many records were made of any job.
+func (r *recorder) writes() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.records)
+}
+
 // counter counts runs per job and slot.
 type counter struct {
 	mu   sync.Mutex
@@ -188,8 +260,9 @@ func TestScheduler_LongOutage(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			clock := simclock.New(start.Add(-time.Hour))
 			db, _ := openDB(t, clock)
+			rec := newRecorder(db)
 			c := newCounter()
-			s := mustNew(t, Options{Location: tokyo, Clock: clock, Store: db, CatchUpWindow: tc.window}, c.job("pulse", "0 9 * * MON"))
+			s := mustNew(t, Options{Location: tokyo, Clock: clock, Store: rec, CatchUpWindow: tc.window}, c.job("pulse", "0 9 * * MON"))
 			ctx := context.Background()
 			s.RunDue(ctx, clock.Now()) // baseline
 			clock.Set(start)
@@ -205,13 +278,9 @@ func TestScheduler_LongOutage(t *testing.T) {
 			if got := c.slots(tokyo); fmt.Sprint(got) != fmt.Sprint(tc.ran) {
 				t.Errorf("ran %v, want %v", got, tc.ran)
 			}
-			runs, err := db.JobRuns(ctx, "pulse", 0)
-			if err != nil {
-				t.Fatal(err)
-			}
 			skipped := 0
-			for _, r := range runs {
-				if r.State == store.JobSkipped && !strings.HasPrefix(r.Error, "baseline") {
+			for _, r := range rec.of("pulse", "skip") {
+				if !strings.HasPrefix(r.note, "baseline") {
 					skipped++
 				}
 			}
@@ -351,8 +420,9 @@ func TestScheduler_TwoInstancesRunEachSlotOnce(t *testing.T) {
 func TestScheduler_PanicIsRecoveredAndRecorded(t *testing.T) {
 	clock := simclock.New(time.Date(2025, 11, 3, 8, 0, 0, 0, time.UTC))
 	db, _ := openDB(t, clock)
+	rec := newRecorder(db)
 	after := 0
-	s := mustNew(t, Options{Clock: clock, Store: db, AfterRun: func(string) { after++ }},
+	s := mustNew(t, Options{Clock: clock, Store: rec, AfterRun: func(string) { after++ }},
 		Job{Name: "boom", Spec: "0 9 * * *", Run: func(context.Context, time.Time) error { panic("kaboom") }},
 		Job{Name: "fine", Spec: "0 9 * * *", Run: func(context.Context, time.Time) error { return nil }},
 		Job{Name: "err", Spec: "0 9 * * *", Run: func(context.Context, time.Time) error { return errors.New("no luck") }},
@@ -377,16 +447,9 @@ func TestScheduler_PanicIsRecoveredAndRecorded(t *testing.T) {
 		t.Errorf("AfterRun called %d times, want 1", after)
 	}
 	for job, wantErr := range map[string]string{"boom": "panic: kaboom", "err": "no luck", "slow": "context deadline exceeded", "fine": ""} {
-		rs, err := db.JobRuns(ctx, job, 1)
-		if err != nil || len(rs) != 1 {
-			t.Fatal(rs, err)
-		}
-		wantState := store.JobFailed
-		if wantErr == "" {
-			wantState = store.JobDone
-		}
-		if rs[0].State != wantState || rs[0].Error != wantErr {
-			t.Errorf("%s recorded %s %q, want %s %q", job, rs[0].State, rs[0].Error, wantState, wantErr)
+		rs := rec.of(job, "finish")
+		if len(rs) != 1 || rs[0].note != wantErr {
+			t.Errorf("%s recorded as finished %+v, want once with error %q", job, rs, wantErr)
 		}
 	}
 	// A failed slot is not retried.
@@ -398,6 +461,9 @@ func TestScheduler_PanicIsRecoveredAndRecorded(t *testing.T) {
 func TestScheduler_DryRunListsAndChangesNothing(t *testing.T) {
 	clock := simclock.New(time.Date(2025, 11, 3, 10, 0, 30, 0, time.UTC))
 	db, _ := openDB(t, clock)
+	rec := newRecorder(db)
+	var mu sync.Mutex
+	var sent []string // keys of the notices the job handed on for real
 	pulse := Job{Name: "pulse", Spec: "0 10 * * MON", Run: func(ctx context.Context, now time.Time) error {
 		var ns []mentoring.Notice
 		for _, u := range []string{"U1", "U2"} {
@@ -407,10 +473,14 @@ func TestScheduler_DryRunListsAndChangesNothing(t *testing.T) {
 			Plan(ctx, ns...)
 			return nil
 		}
-		_, err := db.EnqueueNotices(ctx, ns...)
-		return err
+		mu.Lock()
+		defer mu.Unlock()
+		for _, n := range ns {
+			sent = append(sent, n.Key)
+		}
+		return nil
 	}}
-	s := mustNew(t, Options{Clock: clock, Store: db, DryRun: true, CatchUpWindow: time.Hour}, pulse)
+	s := mustNew(t, Options{Clock: clock, Store: rec, DryRun: true, CatchUpWindow: time.Hour}, pulse)
 	ctx := context.Background()
 	for range 2 {
 		runs := s.RunDue(ctx, clock.Now())
@@ -419,23 +489,27 @@ func TestScheduler_DryRunListsAndChangesNothing(t *testing.T) {
 			t.Fatalf("dry run = %+v", runs)
 		}
 	}
-	if st, _ := db.OutboxStats(ctx); st.Queued() != 0 {
-		t.Errorf("dry run enqueued: %+v", st)
+	if len(sent) != 0 {
+		t.Errorf("dry run sent %v", sent)
 	}
-	if rs, _ := db.JobRuns(ctx, "pulse", 0); len(rs) != 0 {
-		t.Errorf("dry run recorded runs: %+v", rs)
+	if n := rec.writes(); n != 0 {
+		t.Errorf("dry run recorded %d slots: %+v", n, rec.records)
+	}
+	if last, err := db.LastSlot(ctx, "pulse"); err != nil || !last.IsZero() {
+		t.Errorf("after a dry run the last slot is %v, %v; want none", last, err)
 	}
 	Plan(ctx, mentoring.Notice{Key: "x"}) // outside a dry run: nothing happens
 	if DryRun(ctx) {
 		t.Error("plain context reports a dry run")
 	}
 
-	// The same job for real enqueues once.
+	// The same job for real sends once.
 	real := mustNew(t, Options{Clock: clock, Store: db}, pulse)
 	real.RunDue(ctx, clock.Now().Add(-time.Hour)) // baseline before the slot
 	real.RunDue(ctx, clock.Now())
-	if st, _ := db.OutboxStats(ctx); st.Pending != 2 {
-		t.Errorf("real run enqueued %+v", st)
+	real.RunDue(ctx, clock.Now())
+	if got := strings.Join(sent, " "); got != "pulse:2025-11-03:U1 pulse:2025-11-03:U2" {
+		t.Errorf("real runs sent %s", got)
 	}
 }
 
@@ -475,8 +549,9 @@ func TestScheduler_StartCatchesUpAndStopCancels(t *testing.T) {
 	if err := db.SkipSlot(ctx, "weekly", time.Date(2025, 10, 27, 9, 0, 0, 0, time.UTC), "test"); err != nil {
 		t.Fatal(err)
 	}
+	rec := newRecorder(db)
 	started := make(chan time.Time, 1)
-	s := mustNew(t, Options{Clock: clock, Store: db, CatchUpWindow: time.Hour}, Job{
+	s := mustNew(t, Options{Clock: clock, Store: rec, CatchUpWindow: time.Hour}, Job{
 		Name: "weekly", Spec: "0 9 * * MON",
 		Run: func(ctx context.Context, now time.Time) error {
 			started <- now
@@ -499,8 +574,7 @@ func TestScheduler_StartCatchesUpAndStopCancels(t *testing.T) {
 		t.Errorf("Stop took %v", took)
 	}
 	s.Stop(time.Second) // again: nothing
-	rs, _ := db.JobRuns(ctx, "weekly", 1)
-	if len(rs) != 1 || rs[0].State != store.JobFailed || rs[0].Error != "context canceled" {
-		t.Errorf("run after shutdown = %+v", rs)
+	if rs := rec.of("weekly", "finish"); len(rs) != 1 || rs[0].note != "context canceled" {
+		t.Errorf("run after shutdown recorded as %+v", rs)
 	}
 }

@@ -50,18 +50,26 @@ func TestSchedule_Next(t *testing.T) {
 
 // robfig/cron's Next, used in the zone directly, fires a daily 01:30 job twice on the
 // fall-back day and skips a daily 02:30 job on the spring-forward day: the reasons slots
-// are computed on wall-clock time.
+// are computed on wall-clock time. Should a new robfig/cron stop doing either, this test
+// fails, and the wall-clock walk in schedule.next may no longer be needed.
 func TestSchedule_RobfigNextAcrossDST(t *testing.T) {
 	ny := mustLoad(t, "America/New_York")
-	daily, _ := specParser.Parse("30 1 * * *")
+	daily, err := specParser.Parse("30 1 * * *")
+	if err != nil {
+		t.Fatal(err)
+	}
 	first := daily.Next(time.Date(2025, 11, 1, 12, 0, 0, 0, ny))
 	second := daily.Next(first)
-	if second.Sub(first) != time.Hour {
-		t.Logf("robfig/cron no longer repeats 01:30 on fall-back (%v, %v)", first, second)
+	if got := first.Format("01-02 15:04 MST") + ", " + second.Format("01-02 15:04 MST"); got != "11-02 01:30 EDT, 11-02 01:30 EST" {
+		t.Errorf("robfig/cron's slots for 01:30 on the fall-back day: %s; want it twice, an hour apart", got)
 	}
-	gap, _ := specParser.Parse("30 2 * * *")
-	if next := gap.Next(time.Date(2025, 3, 8, 12, 0, 0, 0, ny)); next.Day() != 10 {
-		t.Logf("robfig/cron no longer skips 02:30 on spring-forward day (%v)", next)
+	gap, err := specParser.Parse("30 2 * * *")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if next := gap.Next(time.Date(2025, 3, 8, 12, 0, 0, 0, ny)); next.Format("01-02 15:04 MST") != "03-10 02:30 EDT" {
+		t.Errorf("robfig/cron's next 02:30 after the eve of spring-forward: %s; want 03-10 02:30 EDT (03-09 skipped)",
+			next.Format("01-02 15:04 MST"))
 	}
 }
 

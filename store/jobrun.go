@@ -16,8 +16,8 @@ const (
 	JobSkipped = "skipped" // the slot was missed and not run
 )
 
-// JobRun is one slot of a scheduled job as recorded.
-type JobRun struct {
+// jobRun is one slot of a scheduled job as recorded.
+type jobRun struct {
 	Job        string
 	Slot       time.Time
 	State      string // one of the Job* states
@@ -37,7 +37,7 @@ func (db *DB) ClaimSlot(ctx context.Context, job string, slot time.Time, owner s
 	}
 	defer tx.Rollback()
 
-	won, err := insertJobRun(ctx, tx, JobRun{
+	won, err := insertJobRun(ctx, tx, jobRun{
 		Job: job, Slot: slot, State: JobClaimed, ClaimedAt: db.Clock.Now(), Owner: owner,
 	})
 	if err != nil {
@@ -77,7 +77,7 @@ func (db *DB) SkipSlot(ctx context.Context, job string, slot time.Time, reason s
 	defer tx.Rollback()
 
 	now := db.Clock.Now()
-	if _, err := insertJobRun(ctx, tx, JobRun{
+	if _, err := insertJobRun(ctx, tx, jobRun{
 		Job: job, Slot: slot, State: JobSkipped, FinishedAt: now, Error: reason,
 	}); err != nil {
 		return fmt.Errorf("skip %s at %s: %w", job, slot, err)
@@ -108,51 +108,9 @@ func (db *DB) LastSlot(ctx context.Context, job string) (time.Time, error) {
 	return t, tx.Commit()
 }
 
-// JobRuns returns the slots recorded for job, newest first, at most limit of them (all
-// when limit <= 0).
-func (db *DB) JobRuns(ctx context.Context, job string, limit int) ([]JobRun, error) {
-	tx, err := db.read.BeginTx(ctx, readOnly)
-	if err != nil {
-		return nil, fmt.Errorf("runs of %s: %w", job, err)
-	}
-	defer tx.Rollback()
-
-	if limit <= 0 {
-		limit = -1 // no limit in SQLite
-	}
-	rows, err := tx.QueryContext(ctx, `
-		SELECT job, slot, state, claimed_at, finished_at, error, owner
-		FROM job_runs WHERE job = ? ORDER BY slot DESC LIMIT ?`, job, limit)
-	if err != nil {
-		return nil, fmt.Errorf("runs of %s: %w", job, err)
-	}
-	defer rows.Close()
-	var runs []JobRun
-	for rows.Next() {
-		var r JobRun
-		var slot, claimed, finished sql.NullString
-		if err := rows.Scan(&r.Job, &slot, &r.State, &claimed, &finished, &r.Error, &r.Owner); err != nil {
-			return nil, fmt.Errorf("runs of %s: %w", job, err)
-		}
-		if r.Slot, err = parseTime(slot); err == nil {
-			if r.ClaimedAt, err = parseTime(claimed); err == nil {
-				r.FinishedAt, err = parseTime(finished)
-			}
-		}
-		if err != nil {
-			return nil, fmt.Errorf("runs of %s: %w", job, err)
-		}
-		runs = append(runs, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("runs of %s: %w", job, err)
-	}
-	return runs, tx.Commit()
-}
-
 // insertJobRun adds the run unless its job and slot are recorded already, and reports
 // whether it added it.
-func insertJobRun(ctx context.Context, tx *sql.Tx, r JobRun) (bool, error) {
+func insertJobRun(ctx context.Context, tx *sql.Tx, r jobRun) (bool, error) {
 	if r.Job == "" {
 		return false, errors.New("no job name")
 	}

@@ -59,26 +59,6 @@ type OutboxStats struct {
 // Queued is how many messages are still to be sent.
 func (s OutboxStats) Queued() int { return s.Pending + s.Sending }
 
-// EnqueueNotices adds the notices to the outbox, stamped with the DB's clock, and
-// returns how many were new: a notice whose key is in the outbox already is left as it
-// is. Every notice is checked first; one invalid notice adds none.
-func (db *DB) EnqueueNotices(ctx context.Context, notices ...mentoring.Notice) (added int, err error) {
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return 0, fmt.Errorf("enqueue notices: %w", err)
-	}
-	defer tx.Rollback()
-
-	added, err = enqueueNoticesTx(ctx, tx, db.Clock.Now(), notices...)
-	if err != nil {
-		return 0, fmt.Errorf("enqueue notices: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return 0, fmt.Errorf("enqueue notices: %w", err)
-	}
-	return added, nil
-}
-
 // ClaimOutbox claims up to limit rows for sending, oldest first, and returns them with
 // their new Attempt: rows pending and due at now, and rows left 'sending' by a sender
 // whose lease ended at or before now. The latter come back Uncertain. Each claimed row
@@ -163,29 +143,6 @@ func (db *DB) OutboxStats(ctx context.Context) (OutboxStats, error) {
 		return OutboxStats{}, fmt.Errorf("outbox stats: %w", err)
 	}
 	return st, tx.Commit()
-}
-
-// OutboxByKey returns the outbox row of the notice with the key, or an error wrapping
-// mentoring.ErrNotFound.
-func (db *DB) OutboxByKey(ctx context.Context, key string) (OutboxItem, error) {
-	tx, err := db.read.BeginTx(ctx, readOnly)
-	if err != nil {
-		return OutboxItem{}, fmt.Errorf("outbox %q: %w", key, err)
-	}
-	defer tx.Rollback()
-
-	rows, err := tx.QueryContext(ctx, `SELECT `+outboxColumns+` FROM outbox WHERE key = ?`, key)
-	if err != nil {
-		return OutboxItem{}, fmt.Errorf("outbox %q: %w", key, err)
-	}
-	items, err := scanOutbox(rows)
-	if err != nil {
-		return OutboxItem{}, fmt.Errorf("outbox %q: %w", key, err)
-	}
-	if len(items) == 0 {
-		return OutboxItem{}, fmt.Errorf("outbox %q: %w", key, mentoring.ErrNotFound)
-	}
-	return items[0], tx.Commit()
 }
 
 // PruneOutbox deletes the rows sent or failed before the time given and returns how

@@ -17,7 +17,40 @@ func dm(key string, users ...string) mentoring.Notice {
 		Data: json.RawMessage(`{"week":45}`)}
 }
 
-func TestEnqueueNotices_IdempotentByKey(t *testing.T) {
+// enqueueNotices adds the notices to the outbox in a transaction of their own, stamped
+// with the DB's clock, as a use case's transaction does beside its change, and returns
+// how many were new.
+func enqueueNotices(ctx context.Context, db *DB, notices ...mentoring.Notice) (int, error) {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	added, err := enqueueNoticesTx(ctx, tx, db.Clock.Now(), notices...)
+	if err != nil {
+		return 0, err
+	}
+	return added, tx.Commit()
+}
+
+// outboxByKey returns the outbox row of the notice with the key, or an error wrapping
+// mentoring.ErrNotFound.
+func outboxByKey(ctx context.Context, db *DB, key string) (OutboxItem, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+outboxColumns+` FROM outbox WHERE key = ?`, key)
+	if err != nil {
+		return OutboxItem{}, err
+	}
+	items, err := scanOutbox(rows)
+	if err != nil {
+		return OutboxItem{}, err
+	}
+	if len(items) == 0 {
+		return OutboxItem{}, fmt.Errorf("outbox %q: %w", key, mentoring.ErrNotFound)
+	}
+	return items[0], nil
+}
+
+func TestEnqueueNoticesTx_IdempotentByKey(t *testing.T) {
 	db, _ := openTest(t)
 	ctx := context.Background()
 	db.Clock = fixedClock(time.Date(2025, 11, 3, 9, 0, 0, 0, time.UTC))
@@ -31,7 +64,7 @@ func TestEnqueueNotices_IdempotentByKey(t *testing.T) {
 		{[]mentoring.Notice{{Key: "d", Kind: mentoring.NoticeSummary, Channel: "C1"}}, 1},
 		{nil, 0},
 	} {
-		got, err := db.EnqueueNotices(ctx, tc.notices...)
+		got, err := enqueueNotices(ctx, db, tc.notices...)
 		if err != nil {
 			t.Fatalf("%d: %v", i, err)
 		}
@@ -39,17 +72,17 @@ func TestEnqueueNotices_IdempotentByKey(t *testing.T) {
 			t.Errorf("%d: added %d, want %d", i, got, tc.want)
 		}
 	}
-	it, err := db.OutboxByKey(ctx, "a")
+	it, err := outboxByKey(ctx, db, "a")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if it.Notice.UserIDs[0] != "U1" || it.State != OutboxPending || string(it.Notice.Data) != `{"week":45}` {
 		t.Errorf("first enqueue overwritten: %+v", it)
 	}
-	if it, _ := db.OutboxByKey(ctx, "d"); it.Notice.Channel != "C1" || it.Notice.UserIDs != nil || it.Notice.Data != nil {
+	if it, _ := outboxByKey(ctx, db, "d"); it.Notice.Channel != "C1" || it.Notice.UserIDs != nil || it.Notice.Data != nil {
 		t.Errorf("channel notice = %+v", it.Notice)
 	}
-	if _, err := db.OutboxByKey(ctx, "zz"); !errors.Is(err, mentoring.ErrNotFound) {
+	if _, err := outboxByKey(ctx, db, "zz"); !errors.Is(err, mentoring.ErrNotFound) {
 		t.Errorf("unknown key: %v", err)
 	}
 	st, _ := db.OutboxStats(ctx)
@@ -58,7 +91,7 @@ func TestEnqueueNotices_IdempotentByKey(t *testing.T) {
 	}
 }
 
-func TestEnqueueNotices_RejectsInvalidAtomically(t *testing.T) {
+func TestEnqueueNoticesTx_RejectsInvalidAtomically(t *testing.T) {
 	db, _ := openTest(t)
 	ctx := context.Background()
 	for _, bad := range []mentoring.Notice{
@@ -71,7 +104,7 @@ func TestEnqueueNotices_RejectsInvalidAtomically(t *testing.T) {
 		{Key: "k", Kind: "pulse", UserIDs: []string{"1", "2", "3", "4", "5", "6", "7", "8", "9"}},
 		{Key: "k", Kind: "pulse", Channel: "C1", Data: json.RawMessage(`{nope`)},
 	} {
-		n, err := db.EnqueueNotices(ctx, dm("good", "U1"), bad)
+		n, err := enqueueNotices(ctx, db, dm("good", "U1"), bad)
 		if err == nil || mentoring.ErrorCode(err) != mentoring.EINVALID {
 			t.Errorf("%+v: err = %v, want EINVALID", bad, err)
 		}
@@ -79,7 +112,7 @@ func TestEnqueueNotices_RejectsInvalidAtomically(t *testing.T) {
 			t.Errorf("%+v: added %d", bad, n)
 		}
 	}
-	if _, err := db.OutboxByKey(ctx, "good"); !errors.Is(err, mentoring.ErrNotFound) {
+	if _, err := outboxByKey(ctx, db, "good"); !errors.Is(err, mentoring.ErrNotFound) {
 		t.Errorf("valid notice added alongside an invalid one: %v", err)
 	}
 }
@@ -107,7 +140,7 @@ func TestEnqueueNoticesTx_CommitsWithTheCause(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = db.OutboxByKey(ctx, "intro:1")
+		_, err = outboxByKey(ctx, db, "intro:1")
 		if commit != (err == nil) {
 			t.Errorf("commit=%v: notice present = %v", commit, err == nil)
 		}
@@ -121,7 +154,7 @@ func TestClaimOutbox_DueLeaseAndOrder(t *testing.T) {
 	db.Clock = fixedClock(t0)
 	later := dm("later", "U3")
 	later.NotBefore = t0.Add(time.Hour)
-	if _, err := db.EnqueueNotices(ctx, dm("a", "U1"), dm("b", "U2"), later); err != nil {
+	if _, err := enqueueNotices(ctx, db, dm("a", "U1"), dm("b", "U2"), later); err != nil {
 		t.Fatal(err)
 	}
 	lease := time.Minute
@@ -180,7 +213,7 @@ func TestClaimOutbox_Limit(t *testing.T) {
 	for i := range 25 {
 		ns = append(ns, dm(fmt.Sprintf("k%02d", i), fmt.Sprintf("U%02d", i)))
 	}
-	if _, err := db.EnqueueNotices(ctx, ns...); err != nil {
+	if _, err := enqueueNotices(ctx, db, ns...); err != nil {
 		t.Fatal(err)
 	}
 	seen := map[string]bool{}
@@ -243,7 +276,7 @@ func TestOutbox_SettleTransitions(t *testing.T) {
 			db, _ := openTest(t)
 			ctx := context.Background()
 			db.Clock = fixedClock(t0)
-			if _, err := db.EnqueueNotices(ctx, dm("k", "U1")); err != nil {
+			if _, err := enqueueNotices(ctx, db, dm("k", "U1")); err != nil {
 				t.Fatal(err)
 			}
 			got, err := db.ClaimOutbox(ctx, t0, 1, time.Minute)
@@ -256,7 +289,7 @@ func TestOutbox_SettleTransitions(t *testing.T) {
 			if err := tc.settle(db, got[0]); !errors.Is(err, ErrClaimLost) {
 				t.Errorf("settling twice: %v, want ErrClaimLost", err)
 			}
-			it, err := db.OutboxByKey(ctx, "k")
+			it, err := outboxByKey(ctx, db, "k")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -273,7 +306,7 @@ func TestOutboxStats_Retried(t *testing.T) {
 	db, _ := openTest(t)
 	ctx := context.Background()
 	t0 := time.Date(2025, 11, 3, 9, 0, 0, 0, time.UTC)
-	if _, err := db.EnqueueNotices(ctx, dm("a", "U1"), dm("b", "U2")); err != nil {
+	if _, err := enqueueNotices(ctx, db, dm("a", "U1"), dm("b", "U2")); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := db.ClaimOutbox(ctx, t0, 2, time.Minute)
@@ -309,7 +342,7 @@ func TestClaimOutbox_ConcurrentClaimersShareNothing(t *testing.T) {
 	for i := range 300 {
 		ns = append(ns, dm(fmt.Sprintf("k%03d", i), fmt.Sprintf("U%03d", i)))
 	}
-	if _, err := db.EnqueueNotices(ctx, ns...); err != nil {
+	if _, err := enqueueNotices(ctx, db, ns...); err != nil {
 		t.Fatal(err)
 	}
 	var mu sync.Mutex
@@ -354,7 +387,7 @@ func TestPruneOutbox_KeepsQueued(t *testing.T) {
 	ctx := context.Background()
 	t0 := time.Date(2025, 11, 3, 9, 0, 0, 0, time.UTC)
 	db.Clock = fixedClock(t0)
-	if _, err := db.EnqueueNotices(ctx, dm("a", "U1"), dm("b", "U2"), dm("c", "U3")); err != nil {
+	if _, err := enqueueNotices(ctx, db, dm("a", "U1"), dm("b", "U2"), dm("c", "U3")); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := db.ClaimOutbox(ctx, t0, 2, time.Minute)
@@ -364,7 +397,7 @@ func TestPruneOutbox_KeepsQueued(t *testing.T) {
 	if err != nil || n != 2 {
 		t.Fatalf("pruned %d, %v; want 2", n, err)
 	}
-	if _, err := db.OutboxByKey(ctx, "c"); err != nil {
+	if _, err := outboxByKey(ctx, db, "c"); err != nil {
 		t.Errorf("pending row pruned: %v", err)
 	}
 }

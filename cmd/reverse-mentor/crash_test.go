@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -12,15 +11,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/reverse-mentor/reverse-mentor/mentoring"
 	"github.com/reverse-mentor/reverse-mentor/slackfake"
-	"github.com/reverse-mentor/reverse-mentor/store"
 )
 
-// TestRun_KilledDuringFanOutDeliversEveryMessageOnce runs the built binary against the
-// fake Slack while it sends the intros and orientations of an approved round (300
-// messages), kills it with SIGKILL at random moments 20 times, restarting it each time,
-// and then counts at the fake: every message arrives exactly once.
+// TestRun_KilledDuringFanOutDeliversEveryMessageOnce approves a round of 100 pairs, then
+// runs the built binary against the fake Slack while it sends the intros and
+// orientations (300 messages), kills it with SIGKILL at random moments 20 times,
+// restarting it each time, and then counts at the fake: every message arrives exactly
+// once.
 func TestRun_KilledDuringFanOutDeliversEveryMessageOnce(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and restarts the binary 21 times")
@@ -32,55 +30,55 @@ func TestRun_KilledDuringFanOutDeliversEveryMessageOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer fake.Close()
+	// A real approval of 100 pairs queues 100 intros (one per pair's group DM) and 200
+	// orientations (one per person's DM): every conversation is owed one message.
 	const pairs = 100
-	var notices []mentoring.Notice
-	expect := map[string]string{} // key → channel it must land in
 	user := func(i int) string { return fmt.Sprintf("UCRASH%03d", i) }
+	var mentors, mentees []string
 	for i := range 2 * pairs {
 		fake.AddUser(slackfake.User{ID: user(i), Name: user(i), Locale: "ja-JP", TZ: "Asia/Tokyo", TZOffset: 32400})
-	}
-	for i := range pairs {
-		mentor, mentee := user(i), user(i+pairs)
-		data, _ := json.Marshal(mentoring.IntroData{RoundID: 1, MentorID: mentor, MenteeID: mentee,
-			SharedTopics: []string{"genai"}, Languages: []mentoring.Lang{mentoring.LangJA}, Cadence: mentoring.CadenceBiweekly})
-		key := fmt.Sprintf("round:1:intro:%s:%s", mentor, mentee)
-		notices = append(notices, mentoring.Notice{Key: key, Kind: mentoring.NoticeIntro, UserIDs: []string{mentor, mentee}, Data: data})
-		expect[key] = fake.DMChannel(mentor, mentee)
-		for _, u := range []struct {
-			id, partner string
-			role        mentoring.Role
-		}{{mentor, mentee, mentoring.RoleMentor}, {mentee, mentor, mentoring.RoleMentee}} {
-			data, _ := json.Marshal(mentoring.OrientationData{RoundID: 1, UserID: u.id, Role: u.role, Partners: []string{u.partner}})
-			key := "round:1:orientation:" + u.id
-			notices = append(notices, mentoring.Notice{Key: key, Kind: mentoring.NoticeOrientation, UserIDs: []string{u.id}, Data: data})
-			expect[key] = fake.DMChannel(u.id)
+		if i < pairs {
+			mentors = append(mentors, user(i))
+		} else {
+			mentees = append(mentees, user(i))
 		}
 	}
 	dbPath := filepath.Join(dir, "rm.db")
-	db, err := store.Open(context.Background(), dbPath)
-	if err != nil {
-		t.Fatal(err)
+	round := approveRound(t, dbPath, "UADMIN001", mentors, mentees)
+	if len(round.Proposal.Pairs) != pairs {
+		t.Fatalf("the round paired %d, want %d", len(round.Proposal.Pairs), pairs)
 	}
-	if n, err := db.EnqueueNotices(context.Background(), notices...); err != nil || n != len(notices) {
-		t.Fatalf("enqueue: %d %v", n, err)
+	var convs []string
+	for _, p := range round.Proposal.Pairs {
+		convs = append(convs, fake.DMChannel(p.MentorID, p.MenteeID))
 	}
-	db.Close()
+	for _, u := range append(mentors, mentees...) {
+		convs = append(convs, fake.DMChannel(u))
+	}
+	want := len(convs)
 
-	delivered := func() map[string]int {
-		counts := map[string]int{}
-		for key, ch := range expect {
+	// delivered counts, by the outbox key each message carries in its metadata, what
+	// reached the conversations, and how many conversations got no message at all.
+	delivered := func() (map[string]int, int) {
+		counts, empty := map[string]int{}, 0
+		for _, ch := range convs {
+			got := 0
 			for _, m := range fake.Messages(ch) {
 				var md struct {
 					Payload struct {
 						Key string `json:"key"`
 					} `json:"event_payload"`
 				}
-				if json.Unmarshal(m.Metadata, &md) == nil && md.Payload.Key == key {
-					counts[key]++
+				if json.Unmarshal(m.Metadata, &md) == nil && md.Payload.Key != "" {
+					counts[md.Payload.Key]++
+					got++
 				}
 			}
+			if got == 0 {
+				empty++
+			}
 		}
-		return counts
+		return counts, empty
 	}
 	env := append(os.Environ(),
 		"SLACK_APP_TOKEN="+fake.AppToken(), "SLACK_BOT_TOKEN="+fake.BotToken(),
@@ -99,14 +97,15 @@ func TestRun_KilledDuringFanOutDeliversEveryMessageOnce(t *testing.T) {
 		time.Sleep(time.Duration(150+rng.IntN(450)) * time.Millisecond)
 		_ = cmd.Process.Signal(syscall.SIGKILL)
 		_ = cmd.Wait()
-		n := len(delivered())
-		if n < len(notices) {
+		counts, _ := delivered()
+		n := len(counts)
+		if n < want {
 			unfinished++
 			if n > 0 {
 				midway++
 			}
 		}
-		t.Logf("kill %2d: %d of %d delivered so far", kill+1, n, len(notices))
+		t.Logf("kill %2d: %d of %d delivered so far", kill+1, n, want)
 	}
 	cmd := exec.Command(bin, "run")
 	cmd.Env = env
@@ -114,7 +113,10 @@ func TestRun_KilledDuringFanOutDeliversEveryMessageOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) && len(delivered()) < len(notices) {
+	for time.Now().Before(deadline) {
+		if counts, _ := delivered(); len(counts) >= want {
+			break
+		}
 		time.Sleep(100 * time.Millisecond)
 	}
 	time.Sleep(500 * time.Millisecond) // anything sent twice would show by now
@@ -122,17 +124,17 @@ func TestRun_KilledDuringFanOutDeliversEveryMessageOnce(t *testing.T) {
 	if err := cmd.Wait(); err != nil {
 		t.Errorf("final run: %v", err)
 	}
-	counts := delivered()
-	lost, dup := 0, 0
-	for key := range expect {
-		switch c := counts[key]; {
-		case c == 0:
-			lost++
-		case c > 1:
+	counts, lost := delivered()
+	dup := 0
+	for _, c := range counts {
+		if c > 1 {
 			dup++
 		}
 	}
-	t.Logf("%d messages, 20 kills (%d during the fan-out): %d delivered, %d lost, %d sent twice", len(notices), midway, len(counts), lost, dup)
+	if len(counts) != want {
+		t.Errorf("%d distinct messages for %d conversations", len(counts), want)
+	}
+	t.Logf("%d messages, 20 kills (%d during the fan-out): %d delivered, %d lost, %d sent twice", want, midway, len(counts), lost, dup)
 	if lost > 0 || dup > 0 {
 		t.Fatalf("%d lost, %d duplicated", lost, dup)
 	}

@@ -3,8 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -38,6 +39,42 @@ func setFakeEnv(t *testing.T, fake *slackfake.Server, dbPath string) {
 	t.Setenv("REVERSE_MENTOR_SLACK_API_URL", fake.APIURL())
 	t.Setenv("REVERSE_MENTOR_PROGRAM_HR_CHANNEL", "CHR000001")
 	t.Setenv("REVERSE_MENTOR_DATABASE_PATH", dbPath)
+}
+
+// approveRound opts in mentors and mentees (every mentor in a department of their own)
+// through the domain, on the database at dbPath, and has admin propose and approve a
+// pairing round, which queues an intro per pair and an orientation per person. It
+// returns the approved round.
+func approveRound(t testing.TB, dbPath, admin string, mentors, mentees []string) mentoring.Round {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	svc := mentoring.NewService(db, mentoring.WallClock{}, mentoring.Options{Language: mentoring.LangJA, Admins: []string{admin}})
+	for _, g := range []struct {
+		ids  []string
+		role mentoring.Role
+	}{{mentors, mentoring.RoleMentor}, {mentees, mentoring.RoleMentee}} {
+		for _, id := range g.ids {
+			_, err := svc.Join(ctx, mentoring.Person{UserID: id, DisplayName: id, TZ: "Asia/Tokyo", TZOffset: 32400},
+				mentoring.Profile{Role: g.role, Department: "Dept " + id, Topics: []string{"genai"},
+					Languages: []mentoring.Lang{mentoring.LangJA}, Cadence: mentoring.CadenceBiweekly, Capacity: 1, Consent: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	r, err := svc.ProposeRound(ctx, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err = svc.ApproveRound(ctx, admin, r.ID, r.Version); err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
 
 func runCmd(t *testing.T, ctx context.Context, args ...string) (int, string, string) {
@@ -87,6 +124,9 @@ func TestRun_RejectsABadTokenAtStart(t *testing.T) {
 	}
 	if strings.Contains(stderr, "xoxb-not-the-right-one") {
 		t.Fatal("the token leaked into the log")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "rm.db")); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("a refused token left a database behind: %v", err)
 	}
 }
 
@@ -187,17 +227,11 @@ func TestRun_DryRunLeavesTheOutboxAlone(t *testing.T) {
 	defer fake.Close()
 	fake.AddUser(slackfake.User{ID: "UDRY00001", Name: "dry", Locale: "en-US"})
 	dir := t.TempDir()
+	fake.AddUser(slackfake.User{ID: "UDRY00002", Name: "dry2", Locale: "en-US"})
 	dbPath := filepath.Join(dir, "rm.db")
-	db, err := store.Open(context.Background(), dbPath)
-	if err != nil {
-		t.Fatal(err)
+	if r := approveRound(t, dbPath, "UADMIN001", []string{"UDRY00001"}, []string{"UDRY00002"}); len(r.Proposal.Pairs) != 1 {
+		t.Fatalf("round %+v", r.Proposal)
 	}
-	data, _ := json.Marshal(mentoring.OrientationData{RoundID: 1, UserID: "UDRY00001", Role: mentoring.RoleMentor, Partners: []string{"UX"}})
-	if _, err := db.EnqueueNotices(context.Background(), mentoring.Notice{Key: "k1", Kind: mentoring.NoticeOrientation,
-		UserIDs: []string{"UDRY00001"}, Data: data}); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
 	setFakeEnv(t, fake, dbPath)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)

@@ -1,4 +1,4 @@
-package scheduler
+package outbox
 
 import (
 	"bytes"
@@ -34,9 +34,10 @@ const (
 // and restarted each time; a last child runs to the end. Every notice must be delivered
 // exactly once, counted at the fake by the key each message carries.
 //
-// The child waits a little between a post's answer and recording it, so that many kills
-// land in the window where a message is posted but not yet marked sent: the next child
-// must find it in conversations.history rather than post it again.
+// The child's Slack client waits a little after each post's answer before the sender
+// sees it, so that many kills land in the window where a message is posted but not yet
+// marked sent: the next child must find it in conversations.history rather than post it
+// again.
 func TestOutbox_CrashSafety(t *testing.T) {
 	if testing.Short() {
 		t.Skip("kills and restarts a child process 20 times")
@@ -80,9 +81,7 @@ func TestOutbox_CrashSafety(t *testing.T) {
 			convs = append(convs, ch)
 		}
 	}
-	if _, err := db.EnqueueNotices(context.Background(), ns...); err != nil {
-		t.Fatal(err)
-	}
+	enqueue(t, db, time.Now(), ns...)
 
 	rng := rand.New(rand.NewPCG(seed, seed))
 	var logs bytes.Buffer
@@ -190,8 +189,10 @@ func TestHelperOutboxProcess(t *testing.T) {
 	rate, _ := strconv.Atoi(os.Getenv(envRate))
 	api := slack.New(os.Getenv(envToken), slack.OptionAPIURL(os.Getenv(envAPI)),
 		slack.OptionHTTPClient(&http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 8}}))
-	s, err := NewSender(SenderOptions{
-		Store: db, Slack: api, Renderer: testRenderer{},
+	// Widen the window between a post's answer and its record.
+	slow := afterPost{SlackAPI: api, hook: func() { time.Sleep(40 * time.Millisecond) }}
+	s, err := NewSender(Options{
+		Store: newDBStore(db), Slack: slow, Renderer: testRenderer{},
 		Logger:        slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})),
 		RatePerSecond: float64(rate), Burst: 5,
 		Lease: 3 * time.Second, RequestTimeout: time.Second,
@@ -200,8 +201,6 @@ func TestHelperOutboxProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Widen the window between a post's answer and its record.
-	s.afterPost = func() { time.Sleep(40 * time.Millisecond) }
 	for {
 		if err := s.Drain(ctx); err != nil {
 			t.Fatal(err)
@@ -216,4 +215,17 @@ func TestHelperOutboxProcess(t *testing.T) {
 		// Rows still leased by a killed predecessor: wait for their leases to end.
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// afterPost is a SlackAPI that runs hook after each chat.postMessage has been answered,
+// before the sender sees the answer.
+type afterPost struct {
+	SlackAPI
+	hook func()
+}
+
+func (a afterPost) PostMessageContext(ctx context.Context, channelID string, options ...slack.MsgOption) (string, string, error) {
+	ch, ts, err := a.SlackAPI.PostMessageContext(ctx, channelID, options...)
+	a.hook()
+	return ch, ts, err
 }

@@ -1,4 +1,4 @@
-package scheduler
+package outbox
 
 import (
 	"context"
@@ -23,7 +23,7 @@ import (
 // leaves room for network jitter. rate=50 is the Slack-like case (about 20 s an
 // iteration); rate=200 the same in 5 s.
 //
-//	go test ./scheduler -run '^$' -bench Outbox1000DMs -benchtime 1x
+//	go test ./outbox -run '^$' -bench Outbox1000DMs -benchtime 1x
 func BenchmarkOutbox1000DMs(b *testing.B) {
 	for _, rate := range []int{50, 200} {
 		b.Run(fmt.Sprintf("rate=%d", rate), func(b *testing.B) {
@@ -82,7 +82,7 @@ func runOutbox1000(b *testing.B, rate int) outboxRun {
 		ns = append(ns, dmNotice(fmt.Sprintf("pulse:%04d", i), u))
 	}
 	e.enqueue(b, ns...)
-	s := e.sender(b, func(o *SenderOptions) {
+	s := e.sender(b, func(o *Options) {
 		o.Clock = mentoring.WallClock{}
 		o.RatePerSecond, o.Burst = float64(rate), rate
 		o.ChannelRatePerSecond, o.ChannelBurst = 1, 1

@@ -1,4 +1,4 @@
-package scheduler
+package outbox
 
 import (
 	"context"
@@ -39,6 +39,7 @@ func (testRenderer) Render(_ context.Context, n mentoring.Notice) (string, []sla
 type senderEnv struct {
 	fake  *slackfake.Server
 	db    *store.DB
+	st    *dbStore // the sender's view of db
 	path  string
 	clock *simclock.Clock
 	api   *slack.Client
@@ -55,7 +56,7 @@ func newSenderEnv(t testing.TB, users int) *senderEnv {
 	clock := simclock.New(time.Date(2025, 11, 3, 9, 0, 0, 0, time.UTC))
 	db, path := openDB(t, clock)
 	e := &senderEnv{
-		fake: fake, db: db, path: path, clock: clock,
+		fake: fake, db: db, st: newDBStore(db), path: path, clock: clock,
 		api: slack.New(fake.BotToken(), slack.OptionAPIURL(fake.APIURL()),
 			// As many idle connections as the sender has workers, so none is redialled.
 			slack.OptionHTTPClient(&http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 32}})),
@@ -68,10 +69,10 @@ func newSenderEnv(t testing.TB, users int) *senderEnv {
 }
 
 // sender returns a Sender on the environment with fast limits, changed by tweak.
-func (e *senderEnv) sender(t testing.TB, tweak func(*SenderOptions)) *Sender {
+func (e *senderEnv) sender(t testing.TB, tweak func(*Options)) *Sender {
 	t.Helper()
-	opts := SenderOptions{
-		Store: e.db, Slack: e.api, Renderer: testRenderer{}, Clock: e.clock,
+	opts := Options{
+		Store: e.st, Slack: e.api, Renderer: testRenderer{}, Clock: e.clock,
 		RatePerSecond: 500, Burst: 50, ChannelRatePerSecond: 100, ChannelBurst: 10,
 		RequestTimeout: 5 * time.Second, PollInterval: 20 * time.Millisecond,
 		Rand: rand.New(rand.NewPCG(1, 2)),
@@ -99,9 +100,7 @@ func (w testWriter) Write(p []byte) (int, error) {
 
 func (e *senderEnv) enqueue(t testing.TB, ns ...mentoring.Notice) {
 	t.Helper()
-	if _, err := e.db.EnqueueNotices(context.Background(), ns...); err != nil {
-		t.Fatal(err)
-	}
+	enqueue(t, e.db, e.clock.Now(), ns...)
 }
 
 func (e *senderEnv) drain(t testing.TB, s *Sender) {
@@ -113,13 +112,18 @@ func (e *senderEnv) drain(t testing.TB, s *Sender) {
 	}
 }
 
-func (e *senderEnv) row(t testing.TB, key string) store.OutboxItem {
+// row returns what the environment's senders last reported on the row of key.
+func (e *senderEnv) row(key string) report { return e.st.last(key) }
+
+// waitFor polls cond until it holds, for at most ten seconds.
+func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	it, err := e.db.OutboxByKey(context.Background(), key)
-	if err != nil {
-		t.Fatal(err)
+	for deadline := time.Now().Add(10 * time.Second); !cond(); {
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
-	return it
 }
 
 // outboxKey returns the outbox key a message carries in its metadata, or "".
@@ -130,7 +134,7 @@ func outboxKey(m slackfake.Message) string {
 			Key string `json:"key"`
 		} `json:"event_payload"`
 	}
-	if len(m.Metadata) == 0 || json.Unmarshal(m.Metadata, &md) != nil || md.EventType != OutboxEventType {
+	if len(m.Metadata) == 0 || json.Unmarshal(m.Metadata, &md) != nil || md.EventType != MetadataEventType {
 		return ""
 	}
 	return md.EventPayload.Key
@@ -182,7 +186,7 @@ func TestSender_DeliversEachNoticeOnceWhereItBelongs(t *testing.T) {
 			t.Errorf("%s got %v, want %v", conv, got, w)
 		}
 	}
-	if it := e.row(t, "intro:1"); it.State != store.OutboxSent || it.SentChannel != group || it.SentTS == "" {
+	if it := e.row("intro:1"); it.State != store.OutboxSent || it.SentChannel != group || it.SentTS == "" {
 		t.Errorf("intro row = %+v", it)
 	}
 	if m := e.fake.Messages(u[0]); len(m) != 1 || m[0].Text != "pulse pulse:1" {
@@ -257,7 +261,7 @@ func TestSender_HonoursRetryAfter(t *testing.T) {
 	if got := e.delivered(e.users[0]); got["k"] != 1 {
 		t.Errorf("delivered %v", got)
 	}
-	if st, _ := s.Stats(context.Background()); st.RateLimited != 1 || st.Retries != 0 || e.row(t, "k").Attempt != 1 {
+	if st, _ := s.Stats(context.Background()); st.RateLimited != 1 || st.Retries != 0 || e.row("k").Attempt != 1 {
 		t.Errorf("stats = %+v", st)
 	}
 }
@@ -277,14 +281,14 @@ func TestSender_RetriesServerErrorsWithBackoff(t *testing.T) {
 			e := newSenderEnv(t, 1)
 			e.fake.FailNext("chat.postMessage", tc.faults, slackfake.Fault{Status: http.StatusServiceUnavailable})
 			e.enqueue(t, dmNotice("k", e.users[0]))
-			s := e.sender(t, func(o *SenderOptions) {
+			s := e.sender(t, func(o *Options) {
 				o.MaxAttempts = tc.maxAttempts
 				o.BackoffBase, o.BackoffMax = time.Minute, 3*time.Minute
 			})
 			var waits []time.Duration
 			for range 10 {
 				e.drain(t, s)
-				it := e.row(t, "k")
+				it := e.row("k")
 				if it.State != store.OutboxPending {
 					break
 				}
@@ -294,7 +298,7 @@ func TestSender_RetriesServerErrorsWithBackoff(t *testing.T) {
 				waits = append(waits, it.NextAttemptAt.Sub(e.clock.Now()))
 				e.clock.Set(it.NextAttemptAt)
 			}
-			it := e.row(t, "k")
+			it := e.row("k")
 			if it.State != tc.wantState {
 				t.Fatalf("state %s (%s), want %s", it.State, it.LastError, tc.wantState)
 			}
@@ -362,7 +366,7 @@ func TestSender_PermanentErrorsFailWithReason(t *testing.T) {
 			e.enqueue(t, tc.setup(e))
 			s := e.sender(t, nil)
 			e.drain(t, s)
-			it := e.row(t, "k")
+			it := e.row("k")
 			if it.State != store.OutboxFailed || !strings.Contains(it.LastError, tc.reason) || it.Attempt != 1 {
 				t.Errorf("row = %s %q after %d attempts, want failed %q after 1", it.State, it.LastError, it.Attempt, tc.reason)
 			}
@@ -397,7 +401,7 @@ func TestSender_ReconcilesUnknownSends(t *testing.T) {
 			var postedTS string
 			if tc.postedAt {
 				_, postedTS, err = e.api.PostMessage(user, slack.MsgOptionText("pulse", false),
-					slack.MsgOptionMetadata(slack.SlackMetadata{EventType: OutboxEventType, EventPayload: map[string]any{"key": "pulse:1"}}))
+					slack.MsgOptionMetadata(slack.SlackMetadata{EventType: MetadataEventType, EventPayload: map[string]any{"key": "pulse:1"}}))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -413,7 +417,7 @@ func TestSender_ReconcilesUnknownSends(t *testing.T) {
 			s := e.sender(t, nil)
 			e.drain(t, s)
 
-			it := e.row(t, "pulse:1")
+			it := e.row("pulse:1")
 			if it.State != store.OutboxSent || it.Attempt != 2 {
 				t.Fatalf("row = %+v", it)
 			}
@@ -444,12 +448,13 @@ func TestSender_ShutdownLosesNothing(t *testing.T) {
 		ns = append(ns, dmNotice(fmt.Sprint("k", i), u))
 	}
 	e.enqueue(t, ns...)
-	slow := func(o *SenderOptions) { o.RatePerSecond, o.Burst = 40, 1; o.ShutdownGrace = 500 * time.Millisecond }
+	slow := func(o *Options) { o.RatePerSecond, o.Burst = 40, 1; o.ShutdownGrace = 500 * time.Millisecond }
 	s := e.sender(t, slow)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() { done <- s.Run(ctx) }()
-	time.Sleep(300 * time.Millisecond)
+	// Stop in the middle of the fan-out: once a few posts have been answered.
+	waitFor(t, "the first posts", func() bool { return len(e.fake.Calls("chat.postMessage")) >= 5 })
 	cancel()
 	select {
 	case err := <-done:
@@ -481,7 +486,7 @@ func TestSender_OneConversationInOrder(t *testing.T) {
 		ns = append(ns, dmNotice(fmt.Sprintf("k%02d", i), e.users[0]))
 	}
 	e.enqueue(t, ns...)
-	s := e.sender(t, func(o *SenderOptions) { o.Workers = 4; o.ChannelRatePerSecond, o.ChannelBurst = 50, 1 })
+	s := e.sender(t, func(o *Options) { o.Workers = 4; o.ChannelRatePerSecond, o.ChannelBurst = 50, 1 })
 	e.drain(t, s)
 	var keys []string
 	for _, m := range e.fake.Messages(e.users[0]) {
@@ -502,7 +507,7 @@ func TestSender_TwoSendersShareTheOutbox(t *testing.T) {
 	other := reopenDB(t, e.path, e.clock)
 	var wg sync.WaitGroup
 	for _, db := range []*store.DB{e.db, other} {
-		s := e.sender(t, func(o *SenderOptions) { o.Store = db; o.RatePerSecond = 200 })
+		s := e.sender(t, func(o *Options) { o.Store = newDBStore(db); o.RatePerSecond = 200 })
 		wg.Go(func() { e.drain(t, s) })
 	}
 	wg.Wait()

@@ -1,0 +1,90 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/reverse-mentor/reverse-mentor/bot"
+	"github.com/reverse-mentor/reverse-mentor/outbox"
+	"github.com/reverse-mentor/reverse-mentor/store"
+)
+
+// outboxStore makes the database the outbox sender's Store. The store keeps its own row
+// type, with the same fields as outbox.Item, so a row converts as it is; the store's
+// ErrClaimLost is reported as the outbox's.
+type outboxStore struct{ db *store.DB }
+
+var _ outbox.Store = outboxStore{}
+
+// ClaimOutbox claims due rows; see store.DB.ClaimOutbox.
+func (s outboxStore) ClaimOutbox(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]outbox.Item, error) {
+	rows, err := s.db.ClaimOutbox(ctx, now, limit, lease)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]outbox.Item, len(rows))
+	for i, r := range rows {
+		items[i] = outbox.Item(r)
+	}
+	return items, nil
+}
+
+// MarkSent records a posted row; see store.DB.MarkSent.
+func (s outboxStore) MarkSent(ctx context.Context, id int64, attempt int, channel, ts string) error {
+	return claimErr(s.db.MarkSent(ctx, id, attempt, channel, ts))
+}
+
+// MarkRetry puts a row back for a later attempt; see store.DB.MarkRetry.
+func (s outboxStore) MarkRetry(ctx context.Context, id int64, attempt int, next time.Time, reason string, uncertain bool) error {
+	return claimErr(s.db.MarkRetry(ctx, id, attempt, next, reason, uncertain))
+}
+
+// MarkFailed gives up on a row; see store.DB.MarkFailed.
+func (s outboxStore) MarkFailed(ctx context.Context, id int64, attempt int, reason string) error {
+	return claimErr(s.db.MarkFailed(ctx, id, attempt, reason))
+}
+
+// ReleaseOutbox hands a row back unsent; see store.DB.ReleaseOutbox.
+func (s outboxStore) ReleaseOutbox(ctx context.Context, id int64, attempt int) error {
+	return claimErr(s.db.ReleaseOutbox(ctx, id, attempt))
+}
+
+// OutboxStats counts the rows by state.
+func (s outboxStore) OutboxStats(ctx context.Context) (outbox.Stats, error) {
+	st, err := s.db.OutboxStats(ctx)
+	return outbox.Stats(st), err
+}
+
+// DMChannel returns a cached DM channel; see store.DB.DMChannel.
+func (s outboxStore) DMChannel(ctx context.Context, usersKey string) (string, error) {
+	return s.db.DMChannel(ctx, usersKey)
+}
+
+// SaveDMChannel caches a DM channel; see store.DB.SaveDMChannel.
+func (s outboxStore) SaveDMChannel(ctx context.Context, usersKey, channelID string) error {
+	return s.db.SaveDMChannel(ctx, usersKey, channelID)
+}
+
+// claimErr reports the store's lost claim as the outbox's, keeping the store's text.
+func claimErr(err error) error {
+	if errors.Is(err, store.ErrClaimLost) {
+		return fmt.Errorf("%w: %w", outbox.ErrClaimLost, err)
+	}
+	return err
+}
+
+// outboxStatus reports the outbox for HR admins' views.
+func (m *Main) outboxStatus(ctx context.Context) (bot.OutboxStatus, error) {
+	st, err := outboxStore{m.db}.OutboxStats(ctx)
+	if err != nil {
+		return bot.OutboxStatus{}, err
+	}
+	return outboxStatusOf(st), nil
+}
+
+// outboxStatusOf is the one mapping of the outbox's counts onto what the bot shows.
+func outboxStatusOf(st outbox.Stats) bot.OutboxStatus {
+	return bot.OutboxStatus{Queued: st.Queued(), Sent: st.Sent, Retried: st.Retried, Failed: st.Failed, OldestQueued: st.OldestPending}
+}

@@ -1,0 +1,43 @@
+package app
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/reverse-mentor/reverse-mentor/mentoring"
+)
+
+// serviceOptions maps the configuration onto the domain's options.
+func (c Config) serviceOptions() mentoring.Options {
+	var catalogue mentoring.Catalogue
+	for _, t := range c.Program.Topics {
+		catalogue = append(catalogue, mentoring.Topic{ID: t.ID, EN: t.EN, JA: t.JA})
+	}
+	lang, _ := mentoring.ParseLang(c.Program.Language)
+	return mentoring.Options{
+		Language:    lang,
+		Catalogue:   catalogue,
+		Departments: c.Program.Departments,
+		Cadence:     mentoring.Cadence(c.Program.DefaultCadence),
+		Admins:      c.Program.Admins,
+
+		AllowSameDepartment: c.Program.AllowSameDepartment,
+		RepeatWindowRounds:  c.Program.RepeatWindowRounds,
+	}
+}
+
+// location returns the programme's time zone, in which schedules run: Program.Location
+// as the configuration loader resolved it, else Program.Timezone, else UTC.
+func (c Config) location() (*time.Location, error) {
+	switch {
+	case c.Program.Location != nil:
+		return c.Program.Location, nil
+	case c.Program.Timezone == "":
+		return time.UTC, nil
+	}
+	loc, err := time.LoadLocation(c.Program.Timezone)
+	if err != nil {
+		return nil, fmt.Errorf("program.timezone %q: %w", c.Program.Timezone, err)
+	}
+	return loc, nil
+}
