@@ -17,7 +17,8 @@ import (
 var localeFiles embed.FS
 
 // Catalog holds every user-facing message in Japanese and English. Messages are
-// go-i18n templates kept in locales/<lang>.yaml.
+// go-i18n templates kept in locales/<area>.<lang>.yaml, one file per area of the product
+// (general, profile, round, intro, session…) and language.
 type Catalog struct {
 	localizers map[mentoring.Lang]*i18n.Localizer
 	fallback   mentoring.Lang
@@ -29,13 +30,18 @@ func NewCatalog(fallback mentoring.Lang) (*Catalog, error) {
 	bundle := i18n.NewBundle(language.Japanese)
 	bundle.RegisterUnmarshalFunc("yaml", yaml.Unmarshal)
 	for _, l := range mentoring.Langs {
-		path := "locales/" + string(l) + ".yaml"
-		buf, err := fs.ReadFile(localeFiles, path)
+		paths, err := catalogFiles(l)
 		if err != nil {
-			return nil, fmt.Errorf("load catalog: %w", err)
+			return nil, err
 		}
-		if _, err := bundle.ParseMessageFileBytes(buf, path); err != nil {
-			return nil, fmt.Errorf("load catalog %s: %w", path, err)
+		for _, path := range paths {
+			buf, err := fs.ReadFile(localeFiles, path)
+			if err != nil {
+				return nil, fmt.Errorf("load catalog: %w", err)
+			}
+			if _, err := bundle.ParseMessageFileBytes(buf, path); err != nil {
+				return nil, fmt.Errorf("load catalog %s: %w", path, err)
+			}
 		}
 	}
 	c := &Catalog{localizers: map[mentoring.Lang]*i18n.Localizer{}, fallback: fallback}
@@ -63,18 +69,42 @@ func (c *Catalog) T(lang mentoring.Lang, key string, data any) string {
 	return s
 }
 
-// Keys returns the sorted message keys of lang's catalog file.
+// catalogFiles returns the message files of lang, sorted.
+func catalogFiles(lang mentoring.Lang) ([]string, error) {
+	paths, err := fs.Glob(localeFiles, "locales/*."+string(lang)+".yaml")
+	if err != nil || len(paths) == 0 {
+		return nil, fmt.Errorf("load catalog: no message files for %s (%v)", lang, err)
+	}
+	sort.Strings(paths)
+	return paths, nil
+}
+
+// catalogKeys returns the sorted message keys of lang, across its files; a key defined
+// in two files of one language is an error.
 func catalogKeys(lang mentoring.Lang) ([]string, error) {
-	buf, err := fs.ReadFile(localeFiles, "locales/"+string(lang)+".yaml")
+	paths, err := catalogFiles(lang)
 	if err != nil {
 		return nil, err
 	}
-	var m map[string]any
-	if err := yaml.Unmarshal(buf, &m); err != nil {
-		return nil, err
+	seen := map[string]string{}
+	for _, path := range paths {
+		buf, err := fs.ReadFile(localeFiles, path)
+		if err != nil {
+			return nil, err
+		}
+		var m map[string]any
+		if err := yaml.Unmarshal(buf, &m); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		for k := range m {
+			if other, dup := seen[k]; dup {
+				return nil, fmt.Errorf("message %q is in both %s and %s", k, other, path)
+			}
+			seen[k] = path
+		}
 	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
+	keys := make([]string, 0, len(seen))
+	for k := range seen {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)

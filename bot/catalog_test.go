@@ -22,12 +22,12 @@ func TestCatalog_BothLanguagesHaveEveryKey(t *testing.T) {
 	}
 	for _, k := range en {
 		if !slices.Contains(ja, k) {
-			t.Errorf("ja.yaml lacks %q", k)
+			t.Errorf("the Japanese catalog lacks %q", k)
 		}
 	}
 	for _, k := range ja {
 		if !slices.Contains(en, k) {
-			t.Errorf("en.yaml lacks %q", k)
+			t.Errorf("the English catalog lacks %q", k)
 		}
 	}
 }

@@ -36,7 +36,7 @@ func TestCommandTable_EveryEntryHasItsHelpInBothCatalogs(t *testing.T) {
 		}
 		for _, e := range cmds.list {
 			if !slices.Contains(keys, e.helpKey) {
-				t.Errorf("%s.yaml lacks %q, the help of %q", l, e.helpKey, cmds.path(e))
+				t.Errorf("the %s catalog lacks %q, the help of %q", l, e.helpKey, cmds.path(e))
 				continue
 			}
 			if s := strings.TrimSpace(cat.T(l, e.helpKey, nil)); s == "" || strings.HasPrefix(s, "[") {
