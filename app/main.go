@@ -89,7 +89,7 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	db.Clock = m.clock
 	m.db = db
-	m.svc = mentoring.NewService(db, m.clock, m.Config.serviceOptions())
+	m.svc = mentoring.NewService(db, m.clock, m.Config.serviceOptions(loc))
 	m.bot, err = bot.New(m.svc, db, bot.Options{
 		AppToken:  m.Config.Slack.AppToken,
 		BotToken:  m.Config.Slack.BotToken,

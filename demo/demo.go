@@ -92,21 +92,15 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		})
 	}
 
-	m := &app.Main{
-		Config: app.Config{
-			Slack:    app.SlackConfig{AppToken: fake.AppToken(), BotToken: fake.BotToken(), APIURL: fake.APIURL()},
-			Database: app.DatabaseConfig{Path: dbPath},
-			Program: app.ProgramConfig{
-				Admins: []string{org.AdminID}, Language: string(o.Lang), Timezone: "Asia/Tokyo",
-				Departments: append(departments, "経営企画室 Executive Office", "人事部 HR"),
-			},
-			Schedule: app.ScheduleConfig{CatchUpWindow: 24 * time.Hour},
-			// The fake Slack sets no rate limits, so the outbox may send as fast as it likes.
-			Outbox: app.OutboxConfig{RatePerSecond: 200, Burst: 20},
-		},
-		Log:   o.Log,
-		Clock: clock,
-	}
+	conf := app.Defaults()
+	conf.Slack = app.SlackConfig{AppToken: fake.AppToken(), BotToken: fake.BotToken(), APIURL: fake.APIURL()}
+	conf.Database.Path = dbPath
+	conf.Program.Admins = []string{org.AdminID}
+	conf.Program.Language = string(o.Lang)
+	conf.Program.Departments = append(departments, "経営企画室 Executive Office", "人事部 HR")
+	// The fake Slack sets no rate limits, so the outbox may send as fast as it likes.
+	conf.Outbox.RatePerSecond, conf.Outbox.Burst = 200, 20
+	m := &app.Main{Config: conf, Log: o.Log, Clock: clock}
 	defer m.Close()
 	if err := m.Open(ctx); err != nil {
 		return Result{}, fmt.Errorf("demo: %w", err)
