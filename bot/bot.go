@@ -28,6 +28,7 @@ type Programme interface {
 	Rounds
 	Figures
 	Admins
+	Sessions
 }
 
 // EventLog remembers which Events API events were handled, so that Slack's retries of
@@ -71,6 +72,7 @@ type Bot struct {
 	rounds   Rounds
 	figures  Figures
 	admins   Admins
+	sessions Sessions
 	events   EventLog
 
 	// The tables that route slash commands, button clicks and modal submissions.
@@ -149,6 +151,7 @@ func New(prog Programme, events EventLog, opts Options) (*Bot, error) {
 		rounds:   prog,
 		figures:  prog,
 		admins:   prog,
+		sessions: prog,
 		events:   events,
 		commands: commands,
 		actions:  actions,
@@ -166,6 +169,7 @@ func New(prog Programme, events EventLog, opts Options) (*Bot, error) {
 	}
 	b.pool = newPool(opts.Workers, opts.QueueSize, b.log)
 	b.users = newDirectory(api, opts.Clock, time.Hour)
+	b.users.onDeleted = b.userDeactivated
 	return b, nil
 }
 

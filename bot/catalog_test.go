@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -74,7 +75,9 @@ func TestCatalog_TemplatesRenderWithoutGaps(t *testing.T) {
 		"Topics": "t", "Languages": "l", "Cadence": "c", "Capacity": 1, "IsMentor": true,
 		"ID": 3, "Pairs": 2, "Unmatched": 1, "By": "UHR", "Page": 1, "Pages": 2, "Mentor": "UM", "Mentee": "UE",
 		"User": "UX", "Reason": "r", "Hours": "1", "TZ": "tz", "Score": "2.0", "Partner": "UP", "Queued": 1, "Sent": 2, "Retried": 0, "Failed": 0, "Waiting": 2, "Partners": "<@UP>", "Status": "approved",
-		"Command": "/reverse-mentor x", "Alias": "x", "Joined": 1, "Active": 1, "Paused": 0, "Left": 0, "Mentors": 1, "Mentees": 0}
+		"Command": "/reverse-mentor x", "Alias": "x", "Joined": 1, "Active": 1, "Paused": 0, "Left": 0, "Mentors": 1, "Mentees": 0,
+		"From": "4月6日", "To": "4月20日", "Date": "4月20日", "Of": 3, "Answers": "a", "Label": "😐", "Missed": 2, "Met": "yes",
+		"At": "4月20日 10:00", "Cause": "c", "Weeks": 4, "Others": true}
 	for _, l := range mentoring.Langs {
 		for _, k := range keys {
 			s := cat.T(l, k, data)
@@ -105,6 +108,18 @@ func TestCatalog_DynamicKeysComplete(t *testing.T) {
 		mentoring.ReasonNoLanguage, mentoring.ReasonNoPartner, mentoring.ReasonCapacityFull, mentoring.ReasonOutnumbered,
 		mentoring.ReasonRemovedByHR} {
 		want = append(want, "reason_"+r)
+	}
+	for n := mentoring.ScaleMin; n <= mentoring.ScaleMax; n++ {
+		want = append(want, fmt.Sprintf("scale_%d", n), fmt.Sprintf("burden_%d", n))
+	}
+	for _, m := range []mentoring.Met{mentoring.MetYes, mentoring.MetRescheduled, mentoring.MetNotYet} {
+		want = append(want, "met_"+string(m))
+	}
+	for _, q := range mentoring.PulseQuestions(mentoring.RoleMentor) {
+		want = append(want, "pulse_q_"+string(q), "pulse_label_"+string(q))
+	}
+	for _, c := range mentoring.FlagCauses {
+		want = append(want, "flag_cause_"+string(c))
 	}
 	for _, r := range []string{mentoring.ReasonSameDepartment, mentoring.ReasonReportingLine, mentoring.ReasonRepeat, mentoring.ReasonNoLanguage} {
 		want = append(want, "rule_"+r)

@@ -21,6 +21,9 @@ type directory struct {
 	ttl   time.Duration
 	mu    sync.Mutex
 	cache map[string]dirEntry
+	// onDeleted, when set, is told of a user Slack reports deactivated, each time a
+	// fresh answer says so (at most once per ttl per user).
+	onDeleted func(ctx context.Context, userID string)
 }
 
 type dirEntry struct {
@@ -65,6 +68,9 @@ func (d *directory) lookup(ctx context.Context, userID string) (mentoring.Person
 	}
 	d.cache[userID] = dirEntry{person: p, at: now}
 	d.mu.Unlock()
+	if u.Deleted && d.onDeleted != nil {
+		d.onDeleted(ctx, userID)
+	}
 	return p, nil
 }
 

@@ -19,6 +19,7 @@ type homeData struct {
 	Counts      mentoring.Counts // for admins
 	Outbox      *OutboxStatus    // for admins, when known
 	Pending     *mentoring.Round // for admins: the proposal waiting for review
+	OpenFlags   int              // for admins: follow-ups nobody has handled yet
 	Now         time.Time
 }
 
@@ -41,6 +42,11 @@ func (b *Bot) publishHome(ctx context.Context, userID string) {
 			b.log.Error("home: counts", "err", err)
 		}
 		d.Outbox = b.outboxStatus(ctx)
+		if fs, err := b.sessions.Flags(ctx, userID, false, maxFlagsListed); err == nil {
+			d.OpenFlags = len(fs)
+		} else {
+			b.log.Error("home: flags", "err", err)
+		}
 		if r, err := b.rounds.PendingRound(ctx, userID); err == nil {
 			d.Pending = &r
 		} else if mentoring.ErrorCode(err) != mentoring.ENOTFOUND {
@@ -81,11 +87,12 @@ func renderHome(cat *Catalog, cmds *commandTable, d homeData, catalogue mentorin
 			section(statusLine(cat, l, p, d.Now)),
 			section(profileSummary(cat, l, p.Profile, catalogue)),
 			section(pairSummary(cat, l, p.UserID, d.Pairs)),
-			slack.NewActionBlock("actions_home",
-				button(actionOpenJoin, cat.T(l, "button_edit", nil), "", slack.StylePrimary),
-				button(actionHelp, cat.T(l, "button_help", nil), "", ""),
-			),
 		)
+		if next := nextCheckIns(cat, l, p, d.Pairs, d.Now); next != "" {
+			blocks = append(blocks, section(next))
+		}
+		buttons := append(participantButtons(cat, l, p, d.Pairs), button(actionHelp, cat.T(l, "button_help", nil), "", ""))
+		blocks = append(blocks, slack.NewActionBlock("actions_home", buttons...))
 	}
 	other := mentoring.LangEN
 	if l == mentoring.LangEN {
@@ -106,8 +113,10 @@ func renderHome(cat *Catalog, cmds *commandTable, d homeData, catalogue mentorin
 			blocks = append(blocks, section(cat.T(l, "home_round_pending", map[string]any{"ID": d.Pending.ID,
 				"Pairs": len(d.Pending.Proposal.Pairs), "By": d.Pending.CreatedBy})))
 		}
+		blocks = append(blocks, section(cat.T(l, "home_flags_open", map[string]any{"N": d.OpenFlags})))
 		blocks = append(blocks, slack.NewActionBlock("actions_admin",
-			button(actionRoundPropose, cat.T(l, "round_button_propose", nil), "", "")))
+			button(actionRoundPropose, cat.T(l, "round_button_propose", nil), "", ""),
+			button(actionFlagsPage, cat.T(l, "button_flags", nil), "0", "")))
 		if d.Outbox != nil {
 			blocks = append(blocks, contextText(outboxLine(cat, l, *d.Outbox, d.Now)))
 		}

@@ -37,6 +37,19 @@ func blockActions() []blockAction {
 		{id: actionRoundCancel, admin: true, run: (*Bot).actionRoundCancel},
 		{id: actionRoundPage, admin: true, run: (*Bot).actionRoundPage},
 		{id: actionRoundPageNext, admin: true, run: (*Bot).actionRoundPage},
+		{id: actionCheckInOpen, run: (*Bot).actionCheckInOpen},
+		{id: pulseActionID(1), run: (*Bot).actionPulse},
+		{id: pulseActionID(2), run: (*Bot).actionPulse},
+		{id: pulseActionID(3), run: (*Bot).actionPulse},
+		{id: pulseActionID(4), run: (*Bot).actionPulse},
+		{id: pulseActionID(5), run: (*Bot).actionPulse},
+		{id: actionPause, run: (*Bot).actionPause},
+		{id: actionResume, run: (*Bot).actionResume},
+		{id: actionLeaveOpen, run: (*Bot).actionLeaveOpen},
+		{id: actionFlagHandle, admin: true, run: (*Bot).actionFlagHandle},
+		{id: actionFlagHandleList, admin: true, run: (*Bot).actionFlagHandleList},
+		{id: actionFlagsPage, admin: true, run: (*Bot).actionFlagsPage},
+		{id: actionFlagsPageNext, admin: true, run: (*Bot).actionFlagsPage},
 	}
 }
 
@@ -69,6 +82,8 @@ func viewCallbacks() []viewCallback {
 	return []viewCallback{
 		{id: callbackJoin, check: (*Bot).checkJoin},
 		{id: callbackRoundEdit, valid: func(m modalMeta) bool { return m.Round > 0 }, check: (*Bot).checkRoundEdit},
+		{id: callbackCheckIn, valid: validCheckInMeta, check: (*Bot).checkCheckIn},
+		{id: callbackLeave, run: (*Bot).runLeave},
 	}
 }
 

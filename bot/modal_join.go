@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -37,6 +38,13 @@ type modalMeta struct {
 	Version int    `json:"version,omitempty"`
 	Channel string `json:"ch,omitempty"`
 	TS      string `json:"ts,omitempty"`
+	// For the check-in modal: the pair and window it is about, the pair's start (the
+	// check before the acknowledgement needs it and may not read the database) and the
+	// person's role in the pair, which decides the questions.
+	Pair   int64          `json:"pair,omitempty"`
+	Window int            `json:"win,omitempty"`
+	Start  time.Time      `json:"start,omitzero"`
+	Role   mentoring.Role `json:"role,omitempty"`
 }
 
 const modalMetaVersion = 1

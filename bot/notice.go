@@ -35,7 +35,11 @@ func (b *Bot) Render(ctx context.Context, n mentoring.Notice) (string, []slack.B
 			return b.cat.T(l, "orientation_title", nil), renderOrientation(b.cat, l, d), nil
 		}
 	default:
-		return "", nil, fmt.Errorf("render %s: unknown kind %q", n.Key, n.Kind)
+		r, err := b.sessionNotice(ctx, n)
+		if err != nil {
+			return "", nil, err
+		}
+		render = r
 	}
 	var texts []string
 	var blocks []slack.Block

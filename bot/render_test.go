@@ -89,7 +89,7 @@ func TestRender_Golden(t *testing.T) {
 				Departments: []string{"Sales", "Marketing <team> & co", "Engineering"},
 			}))
 			golden(t, "status."+lang, renderStatus(cat, l, p, nil, catalogue, now))
-			golden(t, "status_paired."+lang, renderStatus(cat, l, p, []mentoring.Pair{{MentorID: p.UserID, MenteeID: "U0MENTEE1",
+			golden(t, "status_paired."+lang, renderStatus(cat, l, p, []mentoring.Pair{{ID: 1, MentorID: p.UserID, MenteeID: "U0MENTEE1",
 				Cadence: mentoring.CadenceMonthly, CreatedAt: now}}, catalogue, now))
 			golden(t, "joined."+lang, renderJoined(cat, l, mentoring.JoinResult{Participant: p, Created: true}, catalogue))
 			round := sampleRound()

@@ -51,6 +51,14 @@ func slashCommands() []slashCommand {
 			helpKey: "help_join", run: (*Bot).commandJoin},
 		{name: "status", en: []string{"me"}, ja: []string{"状況", "ステータス"},
 			helpKey: "help_status", run: (*Bot).commandStatus},
+		{name: "checkin", en: []string{"check-in", "check", "reflect"}, ja: []string{"振り返り", "チェックイン", "ふりかえり"},
+			helpKey: "help_checkin", run: (*Bot).commandCheckIn},
+		{name: "pause", en: []string{"break"}, ja: []string{"休止", "お休み"}, args: "[N]",
+			helpKey: "help_pause", run: (*Bot).commandPause},
+		{name: "resume", en: []string{"unpause"}, ja: []string{"再開"},
+			helpKey: "help_resume", run: (*Bot).commandResume},
+		{name: "leave", en: []string{"quit"}, ja: []string{"退会"},
+			helpKey: "help_leave", run: (*Bot).commandLeave},
 		{name: "lang", en: []string{"language"}, ja: []string{"言語"}, args: "ja|en",
 			helpKey: "help_lang", run: (*Bot).commandLang},
 		{name: "help", en: []string{"?"}, ja: []string{"ヘルプ", "使い方"},
@@ -61,6 +69,8 @@ func slashCommands() []slashCommand {
 			helpKey: "help_admin_round", run: (*Bot).commandRound},
 		{parent: "admin", name: "pairs", ja: []string{"ペア"}, admin: true,
 			helpKey: "help_admin_pairs", run: (*Bot).commandPairs},
+		{parent: "admin", name: "flags", en: []string{"followups", "follow-ups"}, ja: []string{"フォローアップ"}, admin: true,
+			helpKey: "help_admin_flags", run: (*Bot).commandFlags},
 	}
 }
 

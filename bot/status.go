@@ -42,26 +42,70 @@ func (b *Bot) commandStatus(ctx context.Context, r commandRequest) {
 
 // renderStatus shows a participant where they stand.
 func renderStatus(cat *Catalog, lang mentoring.Lang, p mentoring.Participant, pairs []mentoring.Pair, catalogue mentoring.Catalogue, now time.Time) []slack.Block {
-	return []slack.Block{
+	blocks := []slack.Block{
 		header(cat.T(lang, "status_title", nil)),
 		section(statusLine(cat, lang, p, now)),
 		section(profileSummary(cat, lang, p.Profile, catalogue)),
 		section(pairSummary(cat, lang, p.UserID, pairs)),
-		slack.NewActionBlock("actions_status",
-			button(actionOpenJoin, cat.T(lang, "button_edit", nil), "", ""),
-		),
 	}
+	if next := nextCheckIns(cat, lang, p, pairs, now); next != "" {
+		blocks = append(blocks, section(next))
+	}
+	return append(blocks, slack.NewActionBlock("actions_status", participantButtons(cat, lang, p, pairs)...))
+}
+
+// nextCheckIns says when each pair's next check-in falls due, in the participant's time
+// zone, or that none come during their break.
+func nextCheckIns(cat *Catalog, lang mentoring.Lang, p mentoring.Participant, pairs []mentoring.Pair, now time.Time) string {
+	if len(pairs) == 0 {
+		return ""
+	}
+	if p.Status == mentoring.StatusPaused && !p.Active(now) {
+		return cat.T(lang, "status_checkins_paused", nil)
+	}
+	loc := zone(p.TZ, p.TZOffset)
+	var lines []string
+	for _, pr := range pairs {
+		data := map[string]any{"Date": dateText(lang, pr.NextCheckIn(now), loc)}
+		if len(pairs) > 1 {
+			data["Partner"] = pr.Partner(p.UserID)
+		}
+		lines = append(lines, cat.T(lang, "status_next_checkin", data))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// participantButtons are a participant's buttons on the App Home and in status: check
+// in (when paired), edit the profile, take a break or resume, leave.
+func participantButtons(cat *Catalog, lang mentoring.Lang, p mentoring.Participant, pairs []mentoring.Pair) []slack.BlockElement {
+	var out []slack.BlockElement
+	editStyle := slack.StylePrimary
+	if len(pairs) > 0 {
+		ref := ""
+		if len(pairs) == 1 {
+			ref = checkInRef{Pair: pairs[0].ID}.String()
+		}
+		out = append(out, button(actionCheckInOpen, cat.T(lang, "checkin_button", nil), ref, slack.StylePrimary))
+		editStyle = ""
+	}
+	out = append(out, button(actionOpenJoin, cat.T(lang, "button_edit", nil), "", editStyle))
+	if p.Status == mentoring.StatusPaused {
+		out = append(out, button(actionResume, cat.T(lang, "button_resume", nil), "", ""))
+	} else {
+		pause := button(actionPause, cat.T(lang, "button_pause", nil), "", "")
+		pause.Confirm = slack.NewConfirmationBlockObject(plain(cat.T(lang, "pause_confirm_title", nil), 100),
+			plain(cat.T(lang, "pause_confirm_text", map[string]any{"Weeks": mentoring.DefaultPauseWeeks}), 300),
+			plain(cat.T(lang, "button_pause", nil), 30), plain(cat.T(lang, "modal_cancel", nil), 30))
+		out = append(out, pause)
+	}
+	return append(out, button(actionLeaveOpen, cat.T(lang, "button_leave", nil), "", ""))
 }
 
 // statusLine says whether the participant is active, paused (until when) or has left.
 func statusLine(cat *Catalog, lang mentoring.Lang, p mentoring.Participant, now time.Time) string {
 	switch {
 	case p.Status == mentoring.StatusPaused && !p.Active(now):
-		until := p.PausedUntil
-		if loc, err := time.LoadLocation(p.TZ); err == nil && p.TZ != "" {
-			until = until.In(loc)
-		}
-		return cat.T(lang, "status_paused", map[string]any{"Until": until.Format("2006-01-02")})
+		return cat.T(lang, "status_paused", map[string]any{"Until": dateText(lang, p.PausedUntil, zone(p.TZ, p.TZOffset))})
 	case p.Status == mentoring.StatusLeft:
 		return cat.T(lang, "status_left", nil)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/reverse-mentor/reverse-mentor/mentoring"
+	"github.com/reverse-mentor/reverse-mentor/simclock"
 )
 
 // The tests in this file walk the tables that route slash commands, clicks and modal
@@ -148,6 +149,8 @@ func TestViewTable_CallbackIDsAreUniqueAndHandled(t *testing.T) {
 		for _, m := range []slack.ModalViewRequest{
 			renderJoinModal(cat, joinForm{Lang: l, Catalogue: mentoring.DefaultCatalogue()}),
 			renderRoundEdit(cat, l, sampleRound(), nil, modalMeta{Lang: l, Round: 7, Version: 2}, ""),
+			renderCheckInModal(cat, sampleCheckInView(l, mentoring.RoleMentor, nil)),
+			renderLeaveModal(cat, l),
 		} {
 			if _, ok := views[m.CallbackID]; !ok {
 				t.Errorf("modal %q has no submission handler", m.CallbackID)
@@ -226,8 +229,8 @@ func submissionBot(t *testing.T) *Bot {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Bot{cat: testCatalog(t), log: slog.New(slog.DiscardHandler), views: views,
-		profiles: mentoring.NewService(nil, nil, mentoring.Options{})}
+	svc := mentoring.NewService(nil, simclock.New(sampleNow), mentoring.Options{})
+	return &Bot{cat: testCatalog(t), log: slog.New(slog.DiscardHandler), views: views, profiles: svc, sessions: svc}
 }
 
 func testCatalog(t *testing.T) *Catalog {
@@ -270,6 +273,9 @@ func renderedSurfaces(t *testing.T) map[string]any {
 		out["admin round middle page "+string(l)] = renderRound(cat, l, long, 1, catalogue, "")
 		out["admin round edit "+string(l)] = renderRoundEdit(cat, l, round, nil, modalMeta{Lang: l, Round: 7, Version: 2}, "")
 		out["admin pairs "+string(l)] = renderPairs(cat, l, []mentoring.Pair{{MentorID: "U1", MenteeID: "U2", CreatedAt: now}})
+		for name, surface := range sessionSurfaces(cat, cmds, l) {
+			out[name+" "+string(l)] = surface
+		}
 	}
 	return out
 }
