@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -87,25 +88,18 @@ func (b *Bot) choosePair(ctx context.Context, userID, responseURL string, lang m
 	b.reply(ctx, userID, responseURL, text, renderChoosePair(b.cat, lang, userID, pairs, names))
 }
 
-// renderChoosePair lists a person's pairs as check-in buttons, one each.
+// renderChoosePair lists a person's pairs as check-in buttons, one each, each in a block
+// of its own (action IDs must differ within a block).
 func renderChoosePair(cat *Catalog, lang mentoring.Lang, userID string, pairs []mentoring.Pair, names map[string]string) []slack.Block {
-	var buttons []slack.BlockElement
-	for i, p := range pairs {
-		if i == maxActionsElements {
-			break
-		}
+	blocks := []slack.Block{section(cat.T(lang, "checkin_choose", nil))}
+	for _, p := range pairs {
 		partner := p.Partner(userID)
 		label := cat.T(lang, "checkin_button_with", map[string]any{"Name": nameOr(names, partner)})
-		buttons = append(buttons, button(actionCheckInOpen, label, checkInRef{Pair: p.ID}.String(), ""))
+		blocks = append(blocks, slack.NewActionBlock(fmt.Sprintf("actions_checkin_pair_%d", p.ID),
+			button(actionCheckInOpen, label, checkInRef{Pair: p.ID}.String(), "")))
 	}
-	return []slack.Block{
-		section(cat.T(lang, "checkin_choose", nil)),
-		slack.NewActionBlock("actions_checkin_choose", buttons...),
-	}
+	return capBlocks(blocks, MaxMessageBlocks, "…")
 }
-
-// maxActionsElements is Slack's limit of elements in one actions block.
-const maxActionsElements = 25
 
 // openCheckIn opens the check-in modal for one pair and window, prefilled with the
 // earlier answer when there is one. When the trigger has expired the person gets a

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -26,6 +27,8 @@ type harness struct {
 	db    *store.DB // a second connection to the app's database, for the tests' checks
 	svc   *mentoring.Service
 	clock *simclock.Clock
+	conf  app.Config // the configuration the app was opened with, for a restart
+	stop  func()     // stops the running app and waits for it (once)
 }
 
 type harnessOption func(*harnessConfig)
@@ -35,6 +38,12 @@ type harnessConfig struct {
 	fake   slackfake.Options
 	bot    *bot.Options // set by withBot
 	wrap   func(bot.Programme) bot.Programme
+	conf   func(*app.Config)
+}
+
+// withConfig changes the app's configuration before it opens.
+func withConfig(f func(*app.Config)) harnessOption {
+	return func(c *harnessConfig) { c.conf = f }
 }
 
 // withProgramme puts wrap between the bot and the domain, for tests that inject faults
@@ -94,6 +103,9 @@ func newHarness(t testing.TB, opts ...harnessOption) *harness {
 	conf.Program.Admins = []string{adminID}
 	conf.Program.Language = string(mentoring.LangJA)
 	conf.Outbox.RatePerSecond, conf.Outbox.Burst = 50, 10
+	if cfg.conf != nil {
+		cfg.conf(&conf)
+	}
 	m := &app.Main{Config: conf, Log: testLogger(t), Clock: clock}
 	t.Cleanup(func() {
 		if err := m.Close(); err != nil {
@@ -137,7 +149,7 @@ func newHarness(t testing.TB, opts ...harnessOption) *harness {
 		go func() { done <- b.Run(runCtx, 2*time.Second) }()
 		ready = b.Ready()
 	}
-	t.Cleanup(func() {
+	stop := sync.OnceFunc(func() {
 		cancel()
 		select {
 		case <-done:
@@ -145,6 +157,7 @@ func newHarness(t testing.TB, opts ...harnessOption) *harness {
 			t.Error("the app did not stop within 5 s")
 		}
 	})
+	t.Cleanup(stop)
 	select {
 	case <-ready:
 	case err := <-done:
@@ -170,7 +183,7 @@ func newHarness(t testing.TB, opts ...harnessOption) *harness {
 		}()
 		t.Cleanup(func() { scancel(); <-sdone })
 	}
-	return &harness{t: t, fake: fake, app: m, db: db, svc: m.Service(), clock: clock}
+	return &harness{t: t, fake: fake, app: m, db: db, svc: m.Service(), clock: clock, conf: conf, stop: stop}
 }
 
 // testLogger logs to the test output when -v is given with RM_TEST_LOGS=1.

@@ -204,9 +204,13 @@ func TestRenderSessions_WithinBlockKitLimits(t *testing.T) {
 					}
 				}
 			}
-			for _, id := range buttonIDs(t, s) {
-				if id == "" {
-					t.Errorf("%s %s: a button without an action ID", name, l)
+			for _, b := range doc.Blocks {
+				seen := map[string]bool{}
+				for _, id := range buttonIDs(t, b) {
+					if id == "" || seen[id] {
+						t.Errorf("%s %s: a button without an action ID, or two with %q in one block", name, l, id)
+					}
+					seen[id] = true
 				}
 			}
 		}
