@@ -206,13 +206,18 @@ func TestDemo_PlaysOptInsAndPrintsTheTranscript(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("demo exit %d: %s", code, stderr)
 	}
-	for _, want := range []string{"joined", "/reverse-mentor", "ようこそ", "Welcome aboard", "ご自身は上司に選べません", "HR admin"} {
+	for _, want := range []string{"参加：", "/reverse-mentor", "ようこそ", "Welcome aboard", "ご自身は上司に選べません", "人事担当", "第1週"} {
 		if !strings.Contains(out, want) {
-			t.Errorf("transcript lacks %q", want)
+			t.Errorf("the timeline lacks %q", want)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(dir, "transcript.txt")); err != nil {
-		t.Fatal(err)
+	for _, f := range []string{"timeline.txt", "transcript.txt"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !strings.Contains(stderr, "demo played in") {
+		t.Errorf("the timing should go to stderr: %q", stderr)
 	}
 	t.Logf("demo of 30 people took %v", time.Since(start))
 	_ = fmt.Sprint()
