@@ -181,7 +181,11 @@ func (m *Main) Run(ctx context.Context) error {
 	senderDone := make(chan error, 1)
 	switch {
 	case m.DryRun:
-		m.Log.Info("dry run: scheduled jobs list what they would send; the outbox is not drained")
+		queued := 0
+		if st, err := m.db.OutboxStats(ctx); err == nil {
+			queued = st.Queued()
+		}
+		m.Log.Info("dry run: scheduled jobs list what they would send; the outbox is not drained", "queued", queued)
 		senderDone <- nil
 	case m.simulated:
 		senderDone <- nil // the driver delivers through Settle
