@@ -14,6 +14,7 @@ type Store interface {
 	ParticipantStore
 	RoundStore
 	SessionStore
+	SummaryStore
 }
 
 // ParticipantStore is what the opt-in, profile and language use cases need of
@@ -51,15 +52,17 @@ type Options struct {
 	NudgeAfter   time.Duration  // an unanswered check-in is nudged once after this; 3 days when zero
 	WorkingHours WorkingHours   // when prompts may reach people; DefaultWorkingHours when empty
 	PauseWeeks   int            // a pause without a length lasts this many weeks; 4 when zero
+	MinGroupSize int            // anonymity threshold k of published figures; 5 when zero
 }
 
 // Service carries out the programme's use cases.
 type Service struct {
-	store    ParticipantStore
-	rounds   RoundStore
-	sessions SessionStore
-	clock    Clock
-	opts     Options
+	store     ParticipantStore
+	rounds    RoundStore
+	sessions  SessionStore
+	summaries SummaryStore
+	clock     Clock
+	opts      Options
 }
 
 // NewService returns a Service over store and clock.
@@ -88,7 +91,10 @@ func NewService(store Store, clock Clock, opts Options) *Service {
 	if opts.PauseWeeks <= 0 {
 		opts.PauseWeeks = DefaultPauseWeeks
 	}
-	return &Service{store: store, rounds: store, sessions: store, clock: clock, opts: opts}
+	if opts.MinGroupSize <= 0 {
+		opts.MinGroupSize = 5
+	}
+	return &Service{store: store, rounds: store, sessions: store, summaries: store, clock: clock, opts: opts}
 }
 
 // Catalogue returns the topic catalogue.
