@@ -160,3 +160,24 @@ func BenchmarkSparse20000x50(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSparseCapacity10000x50 is a large round's matching: ten thousand mentors with
+// room for one to three mentees each, fifty candidates apiece, ten thousand mentees.
+func BenchmarkSparseCapacity10000x50(b *testing.B) {
+	g := candidateSparse(10000, 50, 2)
+	rng := rand.New(rand.NewPCG(2, 4))
+	capacity := make([]int, g.Rows)
+	for r := range capacity {
+		capacity[r] = 1 + rng.IntN(3)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		p, err := SolveSparseCapacity(g, capacity)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(p.Pairs) < g.Cols*99/100 {
+			b.Fatalf("assigned only %d of %d", len(p.Pairs), g.Cols)
+		}
+	}
+}
