@@ -76,7 +76,14 @@ func SolveDenseCapacity(d Dense, capacity []int) (Pairing, error) {
 		}
 		return pairingOf(a.RowToCol, rows, a.Total), nil
 	}
-	h := &csr{rows: d.Rows, cols: d.Cols, start: make([]int, d.Rows+1)}
+	allowed := 0
+	for _, x := range d.Data {
+		if x <= math.MaxFloat64 {
+			allowed++
+		}
+	}
+	h := &csr{rows: d.Rows, cols: d.Cols, start: make([]int, d.Rows+1),
+		col: make([]int32, 0, allowed), cost: make([]float64, 0, allowed)}
 	for r := range d.Rows {
 		for c, x := range d.Row(r) {
 			if x <= math.MaxFloat64 {
@@ -129,7 +136,7 @@ func solveCapacity(h *csr, capacity []int) (Pairing, error) {
 		part := decompose(e, copyMate, colMate)
 		tiers := slotTiers(maxOf(slots), k, len(e.row)+h.cols)
 		rows, count := e.rowsOf(part.surplusRows)
-		sub := restrict(h, rows, part.surplusCols).transpose()
+		sub := restrictTransposed(h, rows, part.surplusCols)
 		rowOf, err := spreadColumns(sub, count, tiers)
 		if err != nil {
 			return Pairing{}, err
@@ -143,7 +150,7 @@ func solveCapacity(h *csr, capacity []int) (Pairing, error) {
 	// Every remaining copy is used, so all their assignments have the same tiers: the
 	// ordinary solver on the copies.
 	if len(e.row) > 0 && len(left) > 0 {
-		sub := restrict(e.expand(), identity(len(e.row)), left)
+		sub := e.restrict(left)
 		x := filled(sub.rows, -1)
 		if err := solveCSR(sub, x); err != nil {
 			return Pairing{}, err
@@ -242,13 +249,28 @@ func (e *copies) keep(qs []int) {
 	e.row = row
 }
 
-// expand returns the copies as a csr, one row per copy.
-func (e *copies) expand() *csr {
-	x := &csr{rows: len(e.row), cols: e.h.cols, start: make([]int, len(e.row)+1)}
+// restrict returns the copies as a csr, one row per copy, on the given columns
+// renumbered in the order listed.
+func (e *copies) restrict(cols []int) *csr {
+	index := columnIndex(e.h.cols, cols)
+	h := e.h
+	total := 0
+	for _, r := range e.row {
+		for k := h.start[r]; k < h.start[r+1]; k++ {
+			if index[h.col[k]] >= 0 {
+				total++
+			}
+		}
+	}
+	x := &csr{rows: len(e.row), cols: len(cols), start: make([]int, len(e.row)+1),
+		col: make([]int32, 0, total), cost: make([]float64, 0, total)}
 	for q, r := range e.row {
-		lo, hi := e.h.start[r], e.h.start[r+1]
-		x.col = append(x.col, e.h.col[lo:hi]...)
-		x.cost = append(x.cost, e.h.cost[lo:hi]...)
+		for k := h.start[r]; k < h.start[r+1]; k++ {
+			if b := index[h.col[k]]; b >= 0 {
+				x.col = append(x.col, b)
+				x.cost = append(x.cost, h.cost[k])
+			}
+		}
 		x.start[q+1] = len(x.col)
 	}
 	return x
