@@ -237,25 +237,26 @@ type tallScan struct {
 // greatest finite cost seen and reports a NaN or -Inf.
 func (t *tallScan) scan(from, to, step, k int, hi *float64) (bad bool) {
 	m, size := t.m, t.size
+	tau, cnt, buf := t.tau, t.cnt, t.buf
 	top := *hi
 	for i := from; i < to; i += step {
 		row := t.c[i*m : i*m+m]
-		row = row[:len(t.tau)]
+		row = row[:len(tau)]
 		for j, x := range row {
 			if x > top && x <= math.MaxFloat64 {
 				top = x
 			}
-			if !(x > t.tau[j]) {
-				b := t.buf[j*size : j*size+size]
-				p := t.cnt[j]
+			if !(x > tau[j]) {
+				b := buf[j*size : j*size+size]
+				p := cnt[j]
 				b[p] = candidate{x, pairHash(j, i), int32(i)}
 				if p++; int(p) == size {
-					if t.tau[j], bad = keepBest(b, k); bad {
+					if tau[j], bad = keepBest(b, k); bad {
 						return true
 					}
 					p = int32(k)
 				}
-				t.cnt[j] = p
+				cnt[j] = p
 			}
 		}
 	}

@@ -234,6 +234,9 @@ func (s *searcher) load(set []uint64) {
 // search returns mentor r's best candidates, best first, with their scores.
 func (s *searcher) search(r int) ([]int, []float64) {
 	rd, es := s.rd, s.x.mentees
+	if len(es.ps) == 0 {
+		return nil, nil
+	}
 	w := rd.rules.Weights
 	m := &rd.pm[r]
 	s.load(m.topics)
