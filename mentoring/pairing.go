@@ -67,9 +67,10 @@ const (
 	ReasonCapacityFull   = "capacity_full" // eligible partners exist but all were taken
 	ReasonOutnumbered    = "outnumbered"   // more people on this side than places on the other
 	ReasonRemovedByHR    = "removed_by_hr" // HR took the pair out of the proposal
-	// ReasonNoFreeMentor explains a mentor's second or third mentee: no mentor who could
-	// take this mentee (eligible and, in large rounds, among their candidates) had fewer
-	// mentees and room for one more, so spreading them wider was not possible.
+	// ReasonNoFreeMentor explains a mentor's second or third mentee: every other mentor
+	// who could take this mentee (eligible and, in large rounds, among their candidates)
+	// and had room already had a mentee (for a third mentee, two), so no fairer spread
+	// was possible.
 	ReasonNoFreeMentor = "no_free_mentor"
 )
 

@@ -297,3 +297,27 @@ func TestProposePairs_IsDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// A round with nobody on one side leaves everyone on the other unmatched for want of a
+// partner, whichever way it finds candidates.
+func TestProposePairs_OneSideEmpty(t *testing.T) {
+	for _, role := range []Role{RoleMentor, RoleMentee} {
+		in := PairingInput{Now: now, Participants: []Participant{
+			person("UA", role, "A", "", "genai"), person("UB", role, "B", "", "slack"),
+		}}
+		for _, rules := range []PairingRules{{Weights: DefaultWeights()}, {Weights: DefaultWeights(), MaxCandidates: 3}} {
+			prop, err := ProposePairs(in, rules)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(prop.Pairs) != 0 || len(prop.Unmatched) != 2 {
+				t.Fatalf("%s only, limit %d: %+v", role, rules.MaxCandidates, prop)
+			}
+			for _, u := range prop.Unmatched {
+				if u.Reason != ReasonNoPartner || u.Counts != nil {
+					t.Fatalf("%s only, limit %d: %+v", role, rules.MaxCandidates, u)
+				}
+			}
+		}
+	}
+}
