@@ -16,18 +16,18 @@ import (
 // one per slot, and a pair's cost is the pair (tier of the slot, cost), compared tier
 // first. A tier is an exact integer: slot s (from 0) has tier W^(L-1) + ... + W^(L-s),
 // where L is the largest capacity less one and W exceeds the number of pairs, so that one
-// pair fewer beyond the l-th slot outweighs any change deeper down. The tiers grow from
-// slot to slot, so a row's copies fill in order, and the shortest augmenting path method
-// works unchanged on such pairs, which form an ordered group: tiers add and compare
-// exactly, and costs round as they always do.
+// pair fewer beyond the l-th slot outweighs any change deeper down (when the levels of
+// very large capacities would not fit in 64 bits, the deepest share one tier; see
+// slotTiers). The tiers grow from slot to slot, so a row's copies fill in order, and
+// shortest augmenting paths work unchanged on such pairs, which form an ordered group:
+// tiers add and compare exactly, and costs round as they always do.
 //
 // Copies of a row share their candidates, so the maximum number of pairs and the
 // Dulmage–Mendelsohn split (cardinality.go) put all copies of a row on the same side. On
 // the side where every copy is used the tiers are the same for every maximum assignment
 // and the ordinary solver runs on the copies. On the side where every column is used the
-// columns are assigned in turn, by shortest augmenting paths over the copies in (tier,
-// cost), with a row's unused copies beyond its next one never looked at: the next one is
-// always nearer.
+// columns are assigned in turn by successive shortest paths in (tier, cost), with each
+// row one node whatever its capacity (tiered.go).
 
 // Pairing is the result of an assignment with capacities.
 type Pairing struct {
