@@ -15,6 +15,10 @@ type Store interface {
 	RoundStore
 	SessionStore
 	SummaryStore
+	CycleStore
+	RatingStore
+	SurveyStore
+	CycleReportStore
 }
 
 // ParticipantStore is what the opt-in, profile and language use cases need of
@@ -53,6 +57,7 @@ type Options struct {
 	WorkingHours WorkingHours   // when prompts may reach people; DefaultWorkingHours when empty
 	PauseWeeks   int            // a pause without a length lasts this many weeks; 4 when zero
 	MinGroupSize int            // anonymity threshold k of published figures; 5 when zero
+	HRChannel    string         // where summaries and cycle reports are posted (program.hr_channel)
 }
 
 // Service carries out the programme's use cases.
@@ -61,6 +66,10 @@ type Service struct {
 	rounds    RoundStore
 	sessions  SessionStore
 	summaries SummaryStore
+	cycles    CycleStore
+	ratings   RatingStore
+	surveys   SurveyStore
+	reports   CycleReportStore
 	clock     Clock
 	opts      Options
 }
@@ -94,7 +103,8 @@ func NewService(store Store, clock Clock, opts Options) *Service {
 	if opts.MinGroupSize <= 0 {
 		opts.MinGroupSize = 5
 	}
-	return &Service{store: store, rounds: store, sessions: store, summaries: store, clock: clock, opts: opts}
+	return &Service{store: store, rounds: store, sessions: store, summaries: store, cycles: store, ratings: store,
+		surveys: store, reports: store, clock: clock, opts: opts}
 }
 
 // Catalogue returns the topic catalogue.
@@ -135,7 +145,7 @@ func (s *Service) DraftProfile(ctx context.Context, person Person) (Profile, boo
 	case !errors.Is(err, ErrNotFound):
 		return Profile{}, false, fmt.Errorf("draft profile of %s: %w", person.UserID, err)
 	}
-	draft := Profile{Cadence: s.opts.Cadence, Capacity: 1}
+	draft := Profile{Cadence: s.DefaultCadenceNow(ctx), Capacity: 1}
 	if l, ok := ParseLang(person.Locale); ok {
 		draft.Languages = []Lang{l}
 	} else {
