@@ -19,6 +19,7 @@ type Store interface {
 	RatingStore
 	SurveyStore
 	CycleReportStore
+	ExportStore
 }
 
 // ParticipantStore is what the opt-in, profile and language use cases need of
@@ -70,6 +71,7 @@ type Service struct {
 	ratings   RatingStore
 	surveys   SurveyStore
 	reports   CycleReportStore
+	exports   ExportStore
 	clock     Clock
 	opts      Options
 }
@@ -104,7 +106,7 @@ func NewService(store Store, clock Clock, opts Options) *Service {
 		opts.MinGroupSize = 5
 	}
 	return &Service{store: store, rounds: store, sessions: store, summaries: store, cycles: store, ratings: store,
-		surveys: store, reports: store, clock: clock, opts: opts}
+		surveys: store, reports: store, exports: store, clock: clock, opts: opts}
 }
 
 // Catalogue returns the topic catalogue.
