@@ -230,8 +230,8 @@ func scaleTicks() []plot.Tick {
 type Bars struct {
 	Title  string
 	YLabel string
-	Groups []Label    // subjects
-	Series []string   // e.g. "at opt-in", "at the end"
+	Groups []Label     // subjects
+	Series []string    // e.g. "at opt-in", "at the end"
 	Values [][]float64 // Values[series][group]
 }
 
