@@ -74,7 +74,9 @@ func TestCatalog_TemplatesRenderWithoutGaps(t *testing.T) {
 		"Topics": "t", "Languages": "l", "Cadence": "c", "Capacity": 1, "IsMentor": true,
 		"ID": 3, "Pairs": 2, "Unmatched": 1, "By": "UHR", "Page": 1, "Pages": 2, "Mentor": "UM", "Mentee": "UE",
 		"User": "UX", "Reason": "r", "Hours": "1", "TZ": "tz", "Score": "2.0", "Partner": "UP", "Queued": 1, "Sent": 2, "Retried": 0, "Failed": 0, "Waiting": 2, "Partners": "<@UP>", "Status": "approved",
-		"Command": "/reverse-mentor x", "Alias": "x", "Joined": 1, "Active": 1, "Paused": 0, "Left": 0, "Mentors": 1, "Mentees": 0}
+		"Command": "/reverse-mentor x", "Alias": "x", "Joined": 1, "Active": 1, "Paused": 0, "Left": 0, "Mentors": 1, "Mentees": 0,
+		"K": 5, "Spark": "▁▃▅", "Value": "3.2", "Weeks": 8, "From": "6/19", "To": "6/26", "New": 1, "Stalled": 0, "Due": 4,
+		"Held": 3, "Open": 1, "Handled": 2, "Groups": "Sales 5", "Changes": "mood up 0.2"}
 	for _, l := range mentoring.Langs {
 		for _, k := range keys {
 			s := cat.T(l, k, data)
