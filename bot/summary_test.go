@@ -84,7 +84,7 @@ func TestCatalog_ChartLabelsFitTheChartFont(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	data := map[string]any{"K": 5, "Weeks": 8}
+	data := map[string]any{"K": 5, "Weeks": 8, "Name": "Spring 2026"}
 	for _, k := range keys {
 		if !strings.HasPrefix(k, "chart_") && k != "summary_mood" && k != "summary_safety" && k != "summary_burden" {
 			continue
