@@ -32,10 +32,14 @@ type pool struct {
 	ctx          context.Context
 	mu           sync.Mutex
 	closed       bool
+	busy         int           // jobs queued or running; guarded by mu
+	idle         chan struct{} // closed while busy is 0; guarded by mu
 }
 
 func newPool(workers, size int, log *slog.Logger) *pool {
-	return &pool{workers: workers, queue: make(chan job, size), log: log}
+	idle := make(chan struct{})
+	close(idle)
+	return &pool{workers: workers, queue: make(chan job, size), log: log, idle: idle}
 }
 
 func (p *pool) start(ctx context.Context) {
@@ -45,6 +49,7 @@ func (p *pool) start(ctx context.Context) {
 			for j := range p.queue {
 				p.yieldToAcks()
 				p.runJob(j)
+				p.done()
 			}
 		})
 	}
@@ -82,9 +87,35 @@ func (p *pool) submit(j job) bool {
 	}
 	select {
 	case p.queue <- j:
+		if p.busy == 0 {
+			p.idle = make(chan struct{})
+		}
+		p.busy++
 		return true
 	default:
 		return false
+	}
+}
+
+// done records that a job has finished.
+func (p *pool) done() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.busy--; p.busy == 0 {
+		close(p.idle)
+	}
+}
+
+// wait returns once no job is queued or running, or when ctx ends.
+func (p *pool) wait(ctx context.Context) error {
+	p.mu.Lock()
+	idle := p.idle
+	p.mu.Unlock()
+	select {
+	case <-idle:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 

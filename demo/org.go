@@ -136,3 +136,20 @@ func profileFor(m member, rng *rand.Rand, catalogue mentoring.Catalogue) (role m
 	}
 	return
 }
+
+// role names the member's place in the story, in lang.
+func (m member) role(lang mentoring.Lang) string {
+	switch {
+	case m.Admin && lang == mentoring.LangJA:
+		return "人事担当"
+	case m.Admin:
+		return "HR admin"
+	case m.Senior && lang == mentoring.LangJA:
+		return "管理職"
+	case m.Senior:
+		return "senior"
+	case lang == mentoring.LangJA:
+		return "若手"
+	}
+	return "junior"
+}

@@ -161,14 +161,24 @@ func TestProposePairs_OptimalAgainstBruteForce(t *testing.T) {
 	}
 }
 
+// bruteForce returns the most pairs any valid assignment makes and, among those with the
+// fairest spread (fewest mentees beyond a mentor's first, then beyond their second), the
+// highest total score.
 func bruteForce(in *PairingInput, rules PairingRules, mentors, mentees []Participant) (int, float64) {
-	bestN, bestScore := 0, 0.0
+	bestN, bestExtra, bestScore := 0, [2]int{}, 0.0
 	used := make([]int, len(mentors))
 	var rec func(j, n int, score float64)
 	rec = func(j, n int, score float64) {
 		if j == len(mentees) {
-			if n > bestN || n == bestN && score > bestScore+1e-9 {
-				bestN, bestScore = n, score
+			var extra [2]int
+			for _, u := range used {
+				extra[0] += max(0, u-1)
+				extra[1] += max(0, u-2)
+			}
+			better := n > bestN || n == bestN && (extra[0] < bestExtra[0] ||
+				extra[0] == bestExtra[0] && (extra[1] < bestExtra[1] || extra[1] == bestExtra[1] && score > bestScore+1e-9))
+			if better {
+				bestN, bestExtra, bestScore = n, extra, score
 			}
 			return
 		}
