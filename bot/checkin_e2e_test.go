@@ -1,10 +1,12 @@
 package bot_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -557,4 +559,89 @@ func viewState(t *testing.T, v slack.View) json.RawMessage {
 		t.Fatal(err)
 	}
 	return buf
+}
+
+func TestCheckIn_ExpiredTriggerOffersAButton(t *testing.T) {
+	t.Parallel()
+	// The form lookup holds until the test has moved the shared clock past the trigger's
+	// 3 seconds: the fake measures trigger life on that clock.
+	slow := &slowCheckIn{entered: make(chan struct{}), release: make(chan struct{})}
+	h := newHarness(t, withProgramme(func(p botProgramme) botProgramme { slow.botProgramme = p; return slow }))
+	pair, mentor, _ := h.onePair(mentoring.CadenceWeekly)
+	ctx := ctxT(t)
+	if _, err := mentor.Command(ctx, "checkin"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-slow.entered:
+	case <-ctx.Done():
+		t.Fatal("the form lookup never started")
+	}
+	h.clock.Advance(3*time.Second + time.Millisecond)
+	close(slow.release)
+	retry := waitText(t, mentor, "フォームを時間内に開けませんでした", "振り返りを書く")
+	if err := mentor.Click(ctx, "checkin_open", slackfake.InMessage(retry.TS)); err != nil {
+		t.Fatal(err)
+	}
+	view, err := mentor.WaitModal(ctx, "checkin")
+	if err != nil {
+		t.Fatalf("the button should open the form: %v", err)
+	}
+	if !strings.Contains(view.PrivateMetadata, fmt.Sprintf(`"pair":%d`, pair.ID)) {
+		t.Fatalf("metadata %s", view.PrivateMetadata)
+	}
+}
+
+func TestCheckIn_WhenSavingFailsTheAnswersComeBack(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, withProgramme(func(p botProgramme) botProgramme { return &failingCheckIn{botProgramme: p} }))
+	pair, mentor, _ := h.onePair(mentoring.CadenceWeekly)
+	ctx := ctxT(t)
+	h.runAt(start.Add(7 * day))
+	if _, err := mentor.Command(ctx, "checkin"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mentor.WaitModal(ctx, "checkin"); err != nil {
+		t.Fatal(err)
+	}
+	answer := mentorAnswer()
+	answer["note"] = "消えてほしくないメモ <!channel>"
+	if _, err := mentor.Submit(ctx, answer); err != nil {
+		t.Fatal(err)
+	}
+	back := waitText(t, mentor, "振り返りを保存できませんでした", "消えてほしくないメモ &lt;!channel&gt;", "Excel マクロ",
+		"🙂 よい", "🙂 軽い", "振り返りを書く")
+	if strings.Contains(back.Text, "<!channel>") {
+		t.Fatal("the note was shown unescaped")
+	}
+	if _, err := h.db.CheckIn(ctx, pair.ID, "UMENTOR01", 1); !errors.Is(err, mentoring.ErrNotFound) {
+		t.Fatalf("saved after all: %v", err)
+	}
+}
+
+// slowCheckIn holds the first check-in form lookup: it signals entered, then waits for
+// release.
+type slowCheckIn struct {
+	botProgramme
+	once    sync.Once
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (s *slowCheckIn) CheckInForm(ctx context.Context, userID string, pairID int64, window int) (mentoring.CheckInForm, error) {
+	s.once.Do(func() {
+		s.entered <- struct{}{}
+		select {
+		case <-s.release:
+		case <-ctx.Done():
+		}
+	})
+	return s.botProgramme.CheckInForm(ctx, userID, pairID, window)
+}
+
+// failingCheckIn cannot save a check-in.
+type failingCheckIn struct{ botProgramme }
+
+func (failingCheckIn) RecordCheckIn(context.Context, string, mentoring.CheckIn) (mentoring.CheckInResult, error) {
+	return mentoring.CheckInResult{}, errors.New("disk full")
 }

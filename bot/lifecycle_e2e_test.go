@@ -245,3 +245,31 @@ func TestDeactivated_ThePartnerIsToldOnce(t *testing.T) {
 		t.Fatalf("the partner was prompted %d times after the pair ended", n)
 	}
 }
+
+func TestHome_NextCheckInIsShownInThePersonsTimeZone(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.runAt(start)
+	ctx := ctxT(t)
+	la := h.fake.AddUser(slackfake.User{ID: "ULOSANG01", Name: "la", RealName: "LA", DisplayName: "LA",
+		TZ: "America/Los_Angeles", TZOffset: -7 * 3600, Locale: "en-US"})
+	if _, err := h.svc.Join(ctx, mentoring.Person{UserID: "ULOSANG01", DisplayName: "LA", TZ: "America/Los_Angeles", TZOffset: -7 * 3600},
+		mentoring.Profile{Role: mentoring.RoleMentor, Department: "Design", Topics: []string{"genai"},
+			Languages: []mentoring.Lang{mentoring.LangJA, mentoring.LangEN}, Cadence: mentoring.CadenceWeekly, Capacity: 1, Consent: true}); err != nil {
+		t.Fatal(err)
+	}
+	tokyo := h.joinAs("UTOKYO001", mentoring.RoleMentee, "営業部", "ja-JP", mentoring.CadenceWeekly)
+	if pairs := h.pairUp(); len(pairs) != 1 {
+		t.Fatalf("pairs %+v", pairs)
+	}
+	// The first check-in falls due at 09:00 on Monday 13 April in Tokyo: 17:00 on Sunday
+	// 12 April in Los Angeles.
+	if err := la.OpenHome(ctx); err != nil {
+		t.Fatal(err)
+	}
+	waitText(t, la, "Next check-in:* Sun 12 Apr", "Check in", "Take a break", "Leave")
+	if _, err := tokyo.Command(ctx, "status"); err != nil {
+		t.Fatal(err)
+	}
+	waitText(t, tokyo, "次の振り返り：* 4月13日（月）", "振り返りを書く", "お休みする", "退会する")
+}
