@@ -254,3 +254,19 @@ func TestProposePairs_SparsePathMatchesDenseWhenEveryCandidateIsKept(t *testing.
 		t.Fatalf("dense %d pairs %.3f, sparse %d pairs %.3f", len(dense.Pairs), dense.TotalScore, len(sparse.Pairs), sparse.TotalScore)
 	}
 }
+
+// Someone out of the round (already paired, paused) still links the reporting line: a
+// junior whose manager is in a pair is never paired with that manager's own manager.
+func TestProposePairs_ReportingLinesReachThroughPeopleOutOfTheRound(t *testing.T) {
+	in := PairingInput{Now: now, Participants: []Participant{
+		person("UJUN", RoleMentor, "Sales", "UMGR", "genai"),
+		person("UCEO", RoleMentee, "Board", "", "genai"),
+	}, Named: map[string]string{"UMGR": "UCEO"}, Known: map[string]bool{"UMGR": true}}
+	prop, err := ProposePairs(in, PairingRules{Weights: DefaultWeights()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(prop.Pairs) != 0 {
+		t.Fatalf("a junior was paired with their manager's manager: %+v", prop.Pairs)
+	}
+}
