@@ -55,6 +55,25 @@ func (m *Main) jobs() []scheduler.Job {
 			return err
 		},
 	}, {
+		// The weekly HR summary in the HR channel, one post per slot whatever restarts.
+		Name: "weekly-summary",
+		Spec: m.Config.Schedule.WeeklySummary,
+		Run: func(ctx context.Context, now time.Time) error {
+			if m.Config.Program.HRChannel == "" {
+				m.Log.Warn("weekly summary not posted: program.hr_channel is not set")
+				return nil
+			}
+			if scheduler.DryRun(ctx) {
+				sm, err := m.svc.WeeklySummary(ctx, now)
+				if err == nil {
+					m.Log.Info("dry run: would post the weekly summary", "week_end", sm.Week.End)
+				}
+				return err
+			}
+			_, err := m.svc.PostWeeklySummary(ctx, now, m.Config.Program.HRChannel)
+			return err
+		},
+	}, {
 		Name: "prune-events",
 		Spec: "@daily",
 		Run: func(ctx context.Context, now time.Time) error {

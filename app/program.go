@@ -31,6 +31,8 @@ func (c Config) serviceOptions(loc *time.Location) mentoring.Options {
 		RepeatWindowRounds:  c.Program.RepeatWindowRounds,
 
 		Location:     loc,
+		MinGroupSize: c.Program.MinGroupSize,
+		HRChannel:    c.Program.HRChannel,
 		NudgeAfter:   time.Duration(c.Program.NudgeAfterDays) * 24 * time.Hour,
 		WorkingHours: wh,
 	}

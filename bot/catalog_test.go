@@ -76,7 +76,11 @@ func TestCatalog_TemplatesRenderWithoutGaps(t *testing.T) {
 		"User": "UX", "Reason": "r", "Hours": "1", "TZ": "tz", "Score": "2.0", "Partner": "UP", "Queued": 1, "Sent": 2, "Retried": 0, "Failed": 0, "Waiting": 2, "Partners": "<@UP>", "Status": "approved",
 		"Command": "/reverse-mentor x", "Alias": "x", "Joined": 1, "Active": 1, "Paused": 0, "Left": 0, "Mentors": 1, "Mentees": 0,
 		"Count": 2, "Points": "+2", "Why": "w", "Slot": 1, "Managers": "<@UM>", "A": 1, "B": 2, "BeforeA": "1.0", "BeforeB": "2.0",
-		"AfterA": "1.0", "AfterB": "2.0", "Delta": "+0", "Free": 1, "Proposed": 2, "Date": "2026-04-06", "Weeks": 2}
+		"AfterA": "1.0", "AfterB": "2.0", "Delta": "+0", "Free": 1, "Proposed": 2, "Date": "2026-04-06",
+		"K": 5, "Spark": "▁▃▅", "Value": "3.2", "Weeks": 8, "From": "6/19", "To": "6/26", "New": 1, "Stalled": 0, "Due": 4,
+		"Held": 3, "Open": 1, "Handled": 2, "Groups": "Sales 5", "Changes": "mood up 0.2",
+		"Purpose": "p", "Rate": 75, "RateShown": true, "Answers": 12, "Again": "8.5", "Subject": "s", "Before": "2.0",
+		"After": "3.5", "Change": "+1.5", "People": 6, "Flags": 2}
 	for _, l := range mentoring.Langs {
 		for _, k := range keys {
 			s := cat.T(l, k, data)

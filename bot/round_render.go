@@ -190,8 +190,8 @@ func points(x float64) string {
 	return "+" + s
 }
 
-// signed writes a change of score with its sign and one decimal.
-func signed(x float64) string {
+// scoreChange writes a change of score with its sign and one decimal.
+func scoreChange(x float64) string {
 	s := strconv.FormatFloat(math.Abs(x), 'f', 1, 64)
 	if x < 0 && s != "0.0" {
 		return "−" + s
@@ -206,7 +206,7 @@ func swapNote(cat *Catalog, lang mentoring.Lang, e mentoring.SwapEffect) string 
 	delta := e.After[0] + e.After[1] - e.Before[0] - e.Before[1]
 	text := cat.T(lang, "round_swap_effect", map[string]any{"A": e.Pairs[0] + 1, "B": e.Pairs[1] + 1,
 		"BeforeA": score(e.Before[0]), "BeforeB": score(e.Before[1]), "AfterA": score(e.After[0]), "AfterB": score(e.After[1]),
-		"Delta": signed(delta)})
+		"Delta": scoreChange(delta)})
 	if n := e.Worse(); n > 0 {
 		text += "\n" + cat.N(lang, "round_swap_worse", n, nil)
 	}

@@ -47,6 +47,9 @@ type Result struct {
 // programmeZone is the programme's time zone in the demo: the company is in Tokyo.
 const programmeZone = "Asia/Tokyo"
 
+// hrChannel is the HR channel's ID in the demo's workspace.
+const hrChannel = "C0HRDEMO01"
+
 // Run plays the demo: the timeline and summary go to Stdout, and the timeline, the
 // transcript and the database to Out.
 func Run(ctx context.Context, o Options) (Result, error) {
@@ -91,12 +94,15 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		})
 	}
 
+	// HR reads the weekly summaries and the cycle report in a private channel.
+	fake.AddChannel(hrChannel, "hr-reverse-mentoring", org.AdminID)
 	conf := app.Defaults()
 	conf.Slack = app.SlackConfig{AppToken: fake.AppToken(), BotToken: fake.BotToken(), APIURL: fake.APIURL()}
 	conf.Database.Path = res.Database
 	conf.Program.Admins = []string{org.AdminID}
 	conf.Program.Language = string(o.Lang)
 	conf.Program.Timezone = programmeZone
+	conf.Program.HRChannel = hrChannel
 	conf.Program.Departments = append(departments, "経営企画室 Executive Office", "人事部 HR")
 	// The fake Slack sets no rate limits, so the outbox may send as fast as it likes.
 	conf.Outbox.RatePerSecond, conf.Outbox.Burst = 200, 20

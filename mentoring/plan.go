@@ -47,11 +47,24 @@ func (p *planStore) SavePulses(_ context.Context, pulses []Pulse, notices []Noti
 	return len(pulses), nil
 }
 
-// dry returns a copy of the service whose session writes only collect notices.
+// planReports stands in for the cycle milestones in a dry run: a milestone is not
+// recorded, its notices are collected.
+type planReports struct {
+	CycleReportStore
+	plan *planStore
+}
+
+func (p planReports) DoMilestone(_ context.Context, _ int64, _ string, _ time.Time, ns []Notice) (bool, error) {
+	p.plan.notices = append(p.plan.notices, ns...)
+	return true, nil
+}
+
+// dry returns a copy of the service whose writes only collect notices.
 func (s *Service) dry() (*Service, *planStore) {
 	p := &planStore{SessionStore: s.sessions}
 	d := *s
 	d.sessions = p
+	d.reports = planReports{CycleReportStore: s.reports, plan: p}
 	return &d, p
 }
 

@@ -82,6 +82,12 @@ func commands() []command {
 			run:     runImportOrg,
 		},
 		{
+			name:    "export",
+			summary: "write the programme's data as CSV files (never the private notes)",
+			usage:   "--out DIR [--config FILE]",
+			run:     runExport,
+		},
+		{
 			name:    "bench",
 			summary: "measure the matching engine on a dense cost matrix",
 			usage:   "match --costs FILE [--json]",

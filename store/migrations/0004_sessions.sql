@@ -168,3 +168,50 @@ CREATE INDEX outbox_state_due ON outbox (state, next_attempt_at);
 CREATE INDEX outbox_state_lease ON outbox (state, lease_until);
 -- Withdrawing a person's queued prompts looks them up by kind among the pending rows.
 CREATE INDEX outbox_pending_kind ON outbox (state, kind);
+
+-- Programme cycles: a name, a purpose, guidelines, dates (days in the programme's time
+-- zone, YYYY-MM-DD) and the cadence proposed to people who join during it.
+CREATE TABLE cycles (
+    id              INTEGER NOT NULL PRIMARY KEY,
+    name            TEXT    NOT NULL CHECK (name <> ''),
+    purpose         TEXT    NOT NULL DEFAULT '',
+    guidelines      TEXT    NOT NULL DEFAULT '',
+    starts_on       TEXT    NOT NULL CHECK (length(starts_on) = 10),
+    ends_on         TEXT    NOT NULL CHECK (length(ends_on) = 10 AND ends_on > starts_on),
+    default_cadence TEXT    NOT NULL CHECK (default_cadence IN ('weekly', 'biweekly', 'monthly')),
+    created_by      TEXT    NOT NULL DEFAULT '',
+    created_at      TEXT    NOT NULL,
+    updated_at      TEXT    NOT NULL
+) STRICT;
+
+-- What was done once for a cycle: the review prompt, the survey, the report.
+CREATE TABLE cycle_milestones (
+    cycle_id  INTEGER NOT NULL REFERENCES cycles (id) ON DELETE CASCADE,
+    milestone TEXT    NOT NULL CHECK (milestone IN ('review', 'survey', 'report')),
+    done_at   TEXT    NOT NULL,
+    PRIMARY KEY (cycle_id, milestone)
+) STRICT, WITHOUT ROWID;
+
+-- Self-ratings of confidence, 1 to 5: at opt-in (phase 'start', cycle 0) and in a
+-- cycle's end survey (phase 'end'). Subject is a topic ID, or 'lead' for a mentor.
+CREATE TABLE self_ratings (
+    user_id     TEXT    NOT NULL CHECK (user_id <> ''),
+    subject     TEXT    NOT NULL CHECK (subject <> ''),
+    phase       TEXT    NOT NULL CHECK (phase IN ('start', 'end')),
+    cycle_id    INTEGER NOT NULL DEFAULT 0,
+    value       INTEGER NOT NULL CHECK (value BETWEEN 1 AND 5),
+    answered_at TEXT    NOT NULL,
+    PRIMARY KEY (user_id, subject, phase, cycle_id)
+) STRICT, WITHOUT ROWID;
+
+-- Answers to a cycle's end survey. reflection (what I learned / how I grew) is never
+-- published; join_again is 0 to 10, -1 when not answered.
+CREATE TABLE cycle_surveys (
+    cycle_id    INTEGER NOT NULL REFERENCES cycles (id) ON DELETE CASCADE,
+    user_id     TEXT    NOT NULL CHECK (user_id <> ''),
+    role        TEXT    NOT NULL CHECK (role IN ('mentor', 'mentee')),
+    reflection  TEXT    NOT NULL DEFAULT '',
+    join_again  INTEGER NOT NULL DEFAULT -1 CHECK (join_again BETWEEN -1 AND 10),
+    answered_at TEXT    NOT NULL,
+    PRIMARY KEY (cycle_id, user_id)
+) STRICT, WITHOUT ROWID;
