@@ -116,7 +116,7 @@ func renderReview(cat *Catalog, lang mentoring.Lang, d mentoring.ReviewData, loc
 				break
 			}
 			lines = append(lines, t("review_unmatched_line", map[string]any{"User": u.UserID,
-				"Role": t("role_name_"+roleKey(u.Role), nil), "Reason": t("reason_"+u.Reason, nil)}))
+				"Role": t("role_name_"+roleKey(u.Role), nil), "Reason": t(hrReasonKey(u.Reason, u.Role), nil)}))
 		}
 		blocks = append(blocks, section(strings.Join(lines, "\n")))
 	}

@@ -85,7 +85,7 @@ func sessionSurfaces(cat *Catalog, cmds *commandTable, l mentoring.Lang) map[str
 		"checkin choose":          renderChoosePair(cat, l, p.UserID, []mentoring.Pair{pair, pair}, nil),
 		"checkin modal":           renderCheckInModal(cat, sampleCheckInView(l, mentoring.RoleMentor, nil)),
 		"pulse":                   renderPulse(cat, l, pulseView{Date: "2026-05-04", Role: mentoring.RoleMentor}),
-		"status paused":           renderStatus(cat, l, paused, []mentoring.Pair{pair}, mentoring.DefaultCatalogue(), sampleNow),
+		"status paused":           renderStatus(cat, l, paused, []mentoring.Pair{pair}, nil, mentoring.DefaultCatalogue(), sampleNow),
 		"home paired":             renderHome(cat, cmds, homeData{Lang: l, Participant: &p, Pairs: []mentoring.Pair{pair}, Now: sampleNow}, mentoring.DefaultCatalogue()),
 		"leave modal":             renderLeaveModal(cat, l),
 		"admin flag":              renderFlag(cat, l, sampleFlag()),
@@ -154,7 +154,7 @@ func TestRenderSessions_Golden(t *testing.T) {
 			golden(t, "resumed."+lang, renderResumed(cat, l))
 			paused := sampleParticipant()
 			paused.Status, paused.PausedUntil = mentoring.StatusPaused, sampleNow.Add(14*24*time.Hour)
-			golden(t, "status_paused."+lang, renderStatus(cat, l, paused, []mentoring.Pair{p}, mentoring.DefaultCatalogue(), sampleNow))
+			golden(t, "status_paused."+lang, renderStatus(cat, l, paused, []mentoring.Pair{p}, nil, mentoring.DefaultCatalogue(), sampleNow))
 			part := sampleParticipant()
 			golden(t, "home_paired."+lang, renderHome(cat, cmds, homeData{Lang: l, Participant: &part, Pairs: []mentoring.Pair{p},
 				Now: sampleNow}, mentoring.DefaultCatalogue()))

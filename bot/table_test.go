@@ -262,7 +262,7 @@ func renderedSurfaces(t *testing.T) map[string]any {
 	for _, l := range mentoring.Langs {
 		round := sampleRound()
 		out["help "+string(l)] = renderHelp(cat, l, cmds, false)
-		out["status "+string(l)] = renderStatus(cat, l, p, nil, catalogue, now)
+		out["status "+string(l)] = renderStatus(cat, l, p, nil, nil, catalogue, now)
 		out["joined "+string(l)] = renderJoined(cat, l, mentoring.JoinResult{Participant: p, Created: true}, catalogue)
 		out["home newcomer "+string(l)] = renderHome(cat, cmds, homeData{Lang: l, Now: now}, catalogue)
 		out["home participant "+string(l)] = renderHome(cat, cmds, homeData{Lang: l, Participant: &p, Now: now}, catalogue)

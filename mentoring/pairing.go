@@ -44,6 +44,14 @@ type PairingInput struct {
 	// Departments maps a user to their department from imported org data; two people
 	// count as one department when either source says so.
 	Departments map[string]string
+	// Named maps people who are not in the round (already paired, paused, left) to the
+	// manager they named when they joined, so that reporting lines reach through them.
+	Named map[string]string
+	// Known holds everyone whose own manager is known: participants, whatever their
+	// status (their answer counts, even when it is "none"), and everyone with a row in
+	// the imported org chart. A manager named by someone but not known is where a
+	// reporting line stops being known (see UnknownAbove).
+	Known map[string]bool
 	// Recent holds pairs (mentor, mentee) from the rounds a pair may not repeat within.
 	Recent map[[2]string]bool
 	Now    time.Time
@@ -72,6 +80,9 @@ const (
 	// and had room already had a mentee (for a third mentee, two), so no fairer spread
 	// was possible.
 	ReasonNoFreeMentor = "no_free_mentor"
+	// ReasonSwappedByHR explains a second or third mentee that HR's swap gave a mentor
+	// while a mentor with fewer mentees could have taken them.
+	ReasonSwappedByHR = "swapped_by_hr"
 )
 
 // ProposedPair is one pair of a proposal with why it was chosen.
@@ -85,8 +96,26 @@ type ProposedPair struct {
 	// for their third (their mentees ordered by score, best first).
 	ExtraSlot int
 	// SlotReason says why a mentor has more than one mentee: ReasonNoFreeMentor on each
-	// pair with ExtraSlot above 0, empty otherwise.
+	// pair with ExtraSlot above 0 (or ReasonSwappedByHR after HR's swap made it so, where
+	// a free mentor could have taken the mentee), empty otherwise.
 	SlotReason string
+	// Parts is the score taken apart, to explain it in words.
+	Parts ScoreParts
+	// UnknownAbove lists the people in either one's reporting line above whom the line is
+	// not known: managers named by someone who have neither joined nor a row in the
+	// imported org chart. The reporting-line rule could not look past them.
+	UnknownAbove []string `json:",omitempty"`
+}
+
+// ScoreParts is a pair's score taken apart, in points, with what each part counts.
+type ScoreParts struct {
+	Topics      float64 // for the topics both chose
+	FreeTopics  float64 // both wrote topics of their own
+	TimeZone    float64 // for the time-zone gap: 0 or less
+	Seniority   float64 // for the levels the mentee stands above the mentor
+	Waiting     float64 // for the weeks the two have waited since joining
+	Levels      int     // levels the mentee stands above the mentor, where the org chart tells
+	WaitedWeeks float64 // weeks the two have waited, added together
 }
 
 // Unmatched is a person the proposal leaves without a partner, and why.
@@ -102,6 +131,9 @@ type Proposal struct {
 	Pairs      []ProposedPair
 	Unmatched  []Unmatched
 	TotalScore float64
+	// LastSwap is what HR's last swap did to the scores, until another edit; nil when
+	// there was none.
+	LastSwap *SwapEffect `json:",omitempty"`
 }
 
 // Eligible reports whether mentor and mentee may be paired, and if not the first rule
@@ -292,8 +324,38 @@ func (in *PairingInput) managersOf(userID string) []string {
 	if m := in.Managers[userID]; m != "" {
 		out = append(out, m)
 	}
-	if p, ok := in.index()[userID]; ok && p.ManagerID != "" && p.ManagerID != in.Managers[userID] {
-		out = append(out, p.ManagerID)
+	named := in.Named[userID]
+	if p, ok := in.index()[userID]; ok {
+		named = p.ManagerID
+	}
+	if named != "" && named != in.Managers[userID] {
+		out = append(out, named)
+	}
+	return out
+}
+
+// known reports whether the user's own manager is known (see Known).
+func (in *PairingInput) known(userID string) bool {
+	if in.Known[userID] || in.index()[userID] != nil {
+		return true
+	}
+	_, named := in.Named[userID]
+	_, managed := in.Managers[userID]
+	_, dept := in.Departments[userID]
+	return named || managed || dept
+}
+
+// UnknownAbove returns the people in the user's reporting line above whom the line is
+// not known, in the order the line reaches them: managers someone named who have neither
+// joined nor a row in the org chart. Whoever is above them could be the user's manager's
+// manager, so the reporting-line rule is incomplete for the user until HR imports the
+// org chart.
+func (in *PairingInput) UnknownAbove(userID string) []string {
+	var out []string
+	for _, m := range in.chain(userID) {
+		if !in.known(m) {
+			out = append(out, m)
+		}
 	}
 	return out
 }
@@ -340,12 +402,38 @@ func (in *PairingInput) score(w Weights, mentor, mentee Participant) (float64, P
 	return in.explain(w, &m, &e)
 }
 
-// explain scores a prepared pair and lists what it shares.
+// explain scores a prepared pair and lists what it shares, what each part of the score
+// counts, and where either's reporting line is not known.
 func (in *PairingInput) explain(w Weights, m, e *prepared) (float64, ProposedPair) {
 	s := scorePrepared(w, m, e)
-	return s, ProposedPair{MentorID: m.p.UserID, MenteeID: e.p.UserID, Score: s,
+	p := ProposedPair{MentorID: m.p.UserID, MenteeID: e.p.UserID, Score: s,
 		SharedTopics: sharedTopics(m.p.Topics, e.p.Topics), Languages: commonLangs(m.p.Languages, e.p.Languages),
-		TZGapHours: tzGapHours(m.p.TZOffset, e.p.TZOffset)}
+		TZGapHours: tzGapHours(m.p.TZOffset, e.p.TZOffset), Parts: partsOf(w, m, e)}
+	for _, u := range append(in.UnknownAbove(m.p.UserID), in.UnknownAbove(e.p.UserID)...) {
+		if !slices.Contains(p.UnknownAbove, u) {
+			p.UnknownAbove = append(p.UnknownAbove, u)
+		}
+	}
+	return s, p
+}
+
+// partsOf takes a prepared pair's score apart, as scorePrepared adds it up.
+func partsOf(w Weights, m, e *prepared) ScoreParts {
+	shared := 0
+	for i := range m.topics {
+		shared += bits.OnesCount64(m.topics[i] & e.topics[i])
+	}
+	out := ScoreParts{Topics: w.SharedTopic * float64(shared), TimeZone: -w.TZHour * tzGapHours(m.p.TZOffset, e.p.TZOffset),
+		WaitedWeeks: m.wait + e.wait}
+	out.Waiting = w.WaitingWeek * out.WaitedWeeks
+	if m.free && e.free {
+		out.FreeTopics = w.FreeTopics
+	}
+	if m.hasDepth && e.hasDepth && e.depth < m.depth {
+		out.Levels = m.depth - e.depth
+		out.Seniority = w.SeniorityStep * float64(out.Levels)
+	}
+	return out
 }
 
 func sharedTopics(a, b []string) []string {

@@ -61,8 +61,20 @@ func BenchmarkProposePairs(b *testing.B) {
 					if err != nil || len(prop.Pairs) == 0 {
 						b.Fatal(err)
 					}
+					b.ReportMetric(float64(unmatchedOf(prop, RoleMentee)), "unmatched-mentees")
 				}
 			})
 		}
 	}
+}
+
+// unmatchedOf counts the people of role the proposal leaves without a partner.
+func unmatchedOf(p Proposal, role Role) int {
+	n := 0
+	for _, u := range p.Unmatched {
+		if u.Role == role {
+			n++
+		}
+	}
+	return n
 }

@@ -10,9 +10,10 @@ import (
 	"github.com/reverse-mentor/reverse-mentor/match"
 )
 
-// A large round keeps, for each mentor, only their best-scoring eligible mentees. Scoring
-// every pair to find them is 10^8 pairs at ten thousand people a side; an index of the
-// round makes it a small part of that.
+// A large round keeps, for each mentor, only their best-scoring eligible mentees, and for
+// each mentee their best few mentors. Scoring every pair to find them is 10^8 pairs at ten
+// thousand people a side; an index of the round makes it a small part of that. The search
+// is described for a mentor; a mentee's search is the same with the sides exchanged.
 //
 // Shared topics weigh most in a score, so the mentees are listed by topic. For a set of
 // topics, running through its lists counts the topics each mentee shares with it, which
@@ -52,6 +53,7 @@ type side struct {
 	anyFree  bool
 	anyDepth bool
 	minDepth int32
+	maxDepth int32
 	minWait  float64
 	maxWait  float64
 }
@@ -63,8 +65,7 @@ type bucket struct {
 	n         int
 }
 
-// newSide indexes the people pp; topics is the number of topics in the round, or 0 for
-// a side that is never searched by topic.
+// newSide indexes the people pp; topics is the number of topics in the round.
 func newSide(pp []prepared, topics int) *side {
 	s := &side{ps: make([]partner, len(pp)), byUser: make(map[int32]int32, len(pp)), below: map[int32][]int32{},
 		byTopic: make([][]int32, topics), minWait: math.Inf(1), maxWait: math.Inf(-1)}
@@ -86,7 +87,7 @@ func newSide(pp []prepared, topics int) *side {
 		}
 		count[bucket{dept: p.dept, org: p.org, langs: p.langs}]++
 		for w, word := range p.topics {
-			for b := 0; word != 0 && topics > 0; b++ {
+			for b := 0; word != 0; b++ {
 				if word&1 != 0 {
 					s.byTopic[w*64+b] = append(s.byTopic[w*64+b], int32(c))
 				}
@@ -94,8 +95,14 @@ func newSide(pp []prepared, topics int) *side {
 			}
 		}
 		s.anyFree = s.anyFree || p.free
-		if p.hasDepth && (!s.anyDepth || int32(p.depth) < s.minDepth) {
-			s.minDepth, s.anyDepth = int32(p.depth), true
+		if p.hasDepth {
+			if !s.anyDepth || int32(p.depth) < s.minDepth {
+				s.minDepth = int32(p.depth)
+			}
+			if !s.anyDepth || int32(p.depth) > s.maxDepth {
+				s.maxDepth = int32(p.depth)
+			}
+			s.anyDepth = true
 		}
 		s.minWait, s.maxWait = min(s.minWait, p.wait), max(s.maxWait, p.wait)
 	}
@@ -118,7 +125,8 @@ func (rd *round) index() *roundIndex {
 	if rd.idx != nil {
 		return rd.idx
 	}
-	x := &roundIndex{mentees: newSide(rd.pe, len(rd.in.topicBits())), mentors: newSide(rd.pm, 0),
+	topics := len(rd.in.topicBits())
+	x := &roundIndex{mentees: newSide(rd.pe, topics), mentors: newSide(rd.pm, topics),
 		recentOfMentor: map[int32][]int32{}, recentOfMentee: map[int32][]int32{}}
 	for pair, ok := range rd.in.Recent {
 		if !ok {
@@ -136,68 +144,128 @@ func (rd *round) index() *roundIndex {
 	return x
 }
 
-// indexedCandidates finds each mentor's best limit candidates through the index, on as
-// many goroutines as there are processors; each mentor's candidates depend on nothing
-// else, so the result does not depend on how the work was shared.
+// indexedCandidates finds the candidates of a large round through the index: each
+// mentor's best limit mentees and each mentee's best few mentors (menteeChoices, at most
+// limit), united, so that a mentee whom every mentor's list passed over still has
+// mentors to be paired with. It works on as many goroutines as there are processors;
+// each person's list depends on nothing else, so the result does not depend on how the
+// work was shared.
 func indexedCandidates(rd *round, limit int) (match.Sparse, *ruleCounts) {
 	x := rd.index()
-	// Mentors with the same topics one after another, so that they share the grouping.
-	order := make([]int, len(rd.pm))
-	for r := range order {
-		order[r] = r
+	cols, scores := searchAll(rd, x, false, limit)
+	rows, rowScores := searchAll(rd, x, true, min(limit, menteeChoices))
+	return unionCandidates(len(rd.pm), len(rd.pe), cols, scores, rows, rowScores), nil
+}
+
+// menteeChoices is how many of their best mentors each mentee adds to a large round's
+// candidates. Mentors' own lists crowd onto the mentees who score well with many of
+// them; a few choices of each mentee's own keep everyone reachable.
+const menteeChoices = 8
+
+// searchAll finds every mentor's best limit mentees, or with reverse every mentee's best
+// limit mentors, best first, with their scores.
+func searchAll(rd *round, x *roundIndex, reverse bool, limit int) ([][]int, [][]float64) {
+	from := rd.pm
+	if reverse {
+		from = rd.pe
+	}
+	// People with the same topics one after another, so that they share the grouping.
+	order := make([]int, len(from))
+	for i := range order {
+		order[i] = i
 	}
 	slices.SortFunc(order, func(a, b int) int {
-		if c := slices.Compare(rd.pm[a].topics, rd.pm[b].topics); c != 0 {
+		if c := slices.Compare(from[a].topics, from[b].topics); c != 0 {
 			return c
 		}
 		return a - b
 	})
-	cols := make([][]int, len(rd.pm))
-	scores := make([][]float64, len(rd.pm))
+	found := make([][]int, len(from))
+	scores := make([][]float64, len(from))
 	workers := min(runtime.GOMAXPROCS(0), 8, 1+len(order)/512)
 	var wg sync.WaitGroup
 	for w := range workers {
 		part := order[w*len(order)/workers : (w+1)*len(order)/workers]
 		wg.Go(func() {
-			s := newSearcher(rd, x, limit)
-			for _, r := range part {
-				cols[r], scores[r] = s.search(r)
+			s := newSearcher(rd, x, reverse, limit)
+			for _, i := range part {
+				found[i], scores[i] = s.search(i)
 			}
 		})
 	}
 	wg.Wait()
-	g := match.Sparse{Cols: len(rd.pe)}
-	for r := range rd.pm {
-		costs := make([]float64, len(scores[r]))
-		for i, sc := range scores[r] {
-			costs[i] = -sc
-		}
-		g.AddRow(cols[r], costs)
+	return found, scores
+}
+
+// unionCandidates builds the sparse problem from each mentor's list (cols) and each
+// mentee's list (rows): a pair is a candidate when either lists it. Each mentor's row is
+// ordered best first, ties to the mentee who comes first.
+func unionCandidates(mentors, mentees int, cols [][]int, scores [][]float64, rows [][]int, rowScores [][]float64) match.Sparse {
+	type entry struct {
+		col   int
+		score float64
 	}
-	return g, nil
+	extra := make([][]entry, mentors)
+	for c := range rows {
+		for k, r := range rows[c] {
+			if !slices.Contains(cols[r], c) {
+				extra[r] = append(extra[r], entry{c, rowScores[c][k]})
+			}
+		}
+	}
+	g := match.Sparse{Cols: mentees}
+	var rowCols []int
+	var costs []float64
+	for r := range mentors {
+		row := make([]entry, 0, len(cols[r])+len(extra[r]))
+		for k, c := range cols[r] {
+			row = append(row, entry{c, scores[r][k]})
+		}
+		row = append(row, extra[r]...)
+		slices.SortFunc(row, func(a, b entry) int {
+			if a.score != b.score {
+				return cmpFloat(b.score, a.score)
+			}
+			return a.col - b.col
+		})
+		rowCols, costs = rowCols[:0], costs[:0]
+		for _, e := range row {
+			rowCols, costs = append(rowCols, e.col), append(costs, -e.score)
+		}
+		g.AddRow(rowCols, costs)
+	}
+	return g
 }
 
-// searcher finds one mentor's candidates at a time, with its own scratch space.
+// searcher finds one person's candidates at a time, with its own scratch space: a
+// mentor's best mentees, or with reverse a mentee's best mentors.
 type searcher struct {
-	rd      *round
-	x       *roundIndex
-	best    *topK
-	set     []uint64 // the topics whose grouping is loaded
-	loaded  bool
-	shared  []int32   // topics each mentee shares with the set
-	touched []int32   // mentees sharing at least one
-	groups  [][]int32 // touched mentees by topics shared
-	blocked []int32   // mentees in the mentor's reporting line or recently paired: mentor+1
-	gap     []float64 // hours between the mentor and each distinct time zone
+	rd       *round
+	from     []prepared // the people searched for
+	to       *side      // the side searched
+	recentOf map[int32][]int32
+	reverse  bool
+	best     *topK
+	set      []uint64 // the topics whose grouping is loaded
+	loaded   bool
+	shared   []int32   // topics each person of the other side shares with the set
+	touched  []int32   // people sharing at least one
+	groups   [][]int32 // touched people by topics shared
+	blocked  []int32   // people in the searcher's reporting line or recently paired: index+1
+	gap      []float64 // hours between the person and each distinct time zone of the other side
 }
 
-func newSearcher(rd *round, x *roundIndex, limit int) *searcher {
-	n := len(rd.pe)
-	return &searcher{rd: rd, x: x, best: newTopK(limit), shared: make([]int32, n), blocked: make([]int32, n),
-		gap: make([]float64, len(x.mentees.tzs))}
+func newSearcher(rd *round, x *roundIndex, reverse bool, limit int) *searcher {
+	s := &searcher{rd: rd, from: rd.pm, to: x.mentees, recentOf: x.recentOfMentor, reverse: reverse, best: newTopK(limit)}
+	if reverse {
+		s.from, s.to, s.recentOf = rd.pe, x.mentors, x.recentOfMentee
+	}
+	n := len(s.to.ps)
+	s.shared, s.blocked, s.gap = make([]int32, n), make([]int32, n), make([]float64, len(s.to.tzs))
+	return s
 }
 
-// load groups the mentees by the topics they share with the set.
+// load groups the other side by the topics they share with the set.
 func (s *searcher) load(set []uint64) {
 	if s.loaded && slices.Equal(s.set, set) {
 		return
@@ -212,7 +280,7 @@ func (s *searcher) load(set []uint64) {
 		for b := 0; word != 0; b++ {
 			if word&1 != 0 {
 				most++
-				for _, c := range s.x.mentees.byTopic[w*64+b] {
+				for _, c := range s.to.byTopic[w*64+b] {
 					if s.shared[c] == 0 {
 						s.touched = append(s.touched, c)
 					}
@@ -231,44 +299,48 @@ func (s *searcher) load(set []uint64) {
 	}
 }
 
-// search returns mentor r's best candidates, best first, with their scores.
-func (s *searcher) search(r int) ([]int, []float64) {
-	rd, es := s.rd, s.x.mentees
-	if len(es.ps) == 0 {
+// search returns person i's best candidates, best first, with their scores.
+func (s *searcher) search(i int) ([]int, []float64) {
+	rd, to := s.rd, s.to
+	if len(to.ps) == 0 {
 		return nil, nil
 	}
 	w := rd.rules.Weights
-	m := &rd.pm[r]
-	s.load(m.topics)
-	stamp := int32(r + 1)
-	for _, u := range m.chain {
-		if c, ok := es.byUser[u]; ok {
+	p := &s.from[i]
+	s.load(p.topics)
+	stamp := int32(i + 1)
+	for _, u := range p.chain {
+		if c, ok := to.byUser[u]; ok {
 			s.blocked[c] = stamp
 		}
 	}
-	for _, c := range es.below[m.uid] {
+	for _, c := range to.below[p.uid] {
 		s.blocked[c] = stamp
 	}
-	for _, c := range s.x.recentOfMentor[m.uid] {
+	for _, c := range s.recentOf[p.uid] {
 		s.blocked[c] = stamp
 	}
-	for i, tz := range es.tzs {
-		s.gap[i] = tzGapHours(m.p.TZOffset, tz)
+	for k, tz := range to.tzs {
+		s.gap[k] = tzGapHours(p.p.TZOffset, tz)
 	}
-	rest := s.rest(w, m)
+	rest := s.rest(w, p)
 	best := s.best
-	best.reset()
+	best.reset(i, s.reverse)
 	offer := func(c int32, shared int) {
-		e := &es.ps[c]
-		if !rd.rules.AllowSameDepartment && (e.dept == m.dept || m.org != 0 && e.org == m.org) ||
-			s.blocked[c] == stamp || e.langs&m.langs == 0 {
+		q := &to.ps[c]
+		if !rd.rules.AllowSameDepartment && (q.dept == p.dept || p.org != 0 && q.org == p.org) ||
+			s.blocked[c] == stamp || q.langs&p.langs == 0 {
 			return
 		}
+		// Seniority counts where the mentee stands above the mentor.
 		seniority := 0
-		if m.hasDepth && e.hasDepth && int(e.depth) < m.depth {
-			seniority = m.depth - int(e.depth)
+		switch {
+		case !s.reverse && p.hasDepth && q.hasDepth && int(q.depth) < p.depth:
+			seniority = p.depth - int(q.depth)
+		case s.reverse && p.hasDepth && q.hasDepth && p.depth < int(q.depth):
+			seniority = int(q.depth) - p.depth
 		}
-		best.offer(int(c), scoreOf(w, shared, s.gap[e.tz], m.free && e.free, seniority, m.wait+e.wait))
+		best.offer(int(c), scoreOf(w, shared, s.gap[q.tz], p.free && q.free, seniority, p.wait+q.wait))
 	}
 	// Groups in order of their bound: most topics shared first, unless sharing topics
 	// counts against a pair.
@@ -291,7 +363,7 @@ func (s *searcher) search(r int) ([]int, []float64) {
 			}
 			continue
 		}
-		for c := range es.ps {
+		for c := range to.ps {
 			if s.shared[c] == 0 {
 				offer(int32(c), 0)
 			}
@@ -300,10 +372,10 @@ func (s *searcher) search(r int) ([]int, []float64) {
 	return best.sorted()
 }
 
-// rest bounds from above, for mentor m and any mentee, every part of a score but the
-// shared topics.
-func (s *searcher) rest(w Weights, m *prepared) float64 {
-	es := s.x.mentees
+// rest bounds from above, for person p and anyone on the other side, every part of a
+// score but the shared topics.
+func (s *searcher) rest(w Weights, p *prepared) float64 {
+	to := s.to
 	b := 0.0
 	if len(s.gap) > 0 {
 		top := math.Inf(-1)
@@ -312,16 +384,21 @@ func (s *searcher) rest(w Weights, m *prepared) float64 {
 		}
 		b += top
 	}
-	if m.free && es.anyFree && w.FreeTopics > 0 {
+	if p.free && to.anyFree && w.FreeTopics > 0 {
 		b += w.FreeTopics
 	}
-	if w.SeniorityStep > 0 && m.hasDepth && es.anyDepth && int(es.minDepth) < m.depth {
-		b += w.SeniorityStep * float64(m.depth-int(es.minDepth))
+	if w.SeniorityStep > 0 && p.hasDepth && to.anyDepth {
+		switch {
+		case !s.reverse && int(to.minDepth) < p.depth:
+			b += w.SeniorityStep * float64(p.depth-int(to.minDepth))
+		case s.reverse && int(to.maxDepth) > p.depth:
+			b += w.SeniorityStep * float64(int(to.maxDepth)-p.depth)
+		}
 	}
 	if w.WaitingWeek >= 0 {
-		b += w.WaitingWeek * (m.wait + es.maxWait)
+		b += w.WaitingWeek * (p.wait + to.maxWait)
 	} else {
-		b += w.WaitingWeek * (m.wait + es.minWait)
+		b += w.WaitingWeek * (p.wait + to.minWait)
 	}
 	return b
 }
@@ -370,17 +447,46 @@ func countOut(rules PairingRules, p *prepared, ps *side, recent []int32, stamp [
 	return out
 }
 
-// topK keeps the k best-scoring candidates offered (ties to the lower column), in a
-// min-heap, so choosing a mentor's candidates costs O(n log k), not a full sort.
+// topK keeps the k best-scoring candidates offered, in a min-heap, so choosing one
+// person's candidates costs O(n log k), not a full sort. Candidates of equal score rank by
+// tieKey of the pair: ties to whoever comes first would send every mentor with the same
+// topics to the same few mentees, and leave the rest on nobody's list.
 type topK struct {
-	k      int
-	cols   []int
-	scores []float64
+	k       int
+	from    int  // the row (or with reverse, the column) of the person searched for
+	reverse bool // the candidates are mentors (rows) of the mentee from
+	cols    []int
+	scores  []float64
+	keys    []uint64
 }
 
 func newTopK(k int) *topK { return &topK{k: k} }
 
-func (t *topK) reset() { t.cols, t.scores = t.cols[:0], t.scores[:0] }
+// reset empties the topK for the candidates of person from: a mentor (row), or with
+// reverse a mentee (column).
+func (t *topK) reset(from int, reverse bool) {
+	t.from, t.reverse = from, reverse
+	t.cols, t.scores, t.keys = t.cols[:0], t.scores[:0], t.keys[:0]
+}
+
+// key is the tie key of the candidate col of the person searched for.
+func (t *topK) key(col int) uint64 {
+	if t.reverse {
+		return tieKey(col, t.from)
+	}
+	return tieKey(t.from, col)
+}
+
+// tieKey orders pairs of equal score: a fixed scramble (SplitMix64's finaliser) of the
+// mentor's row and the mentee's column, the same whichever side searched, distinct for
+// distinct pairs.
+func tieKey(row, col int) uint64 {
+	z := uint64(uint32(row))<<32 | uint64(uint32(col))
+	z += 0x9e3779b97f4a7c15
+	z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
+	z = (z ^ z>>27) * 0x94d049bb133111eb
+	return z ^ z>>31
+}
 
 // beats reports whether a candidate scoring at most bound could still be kept: a full
 // topK keeps only what scores at least as high as its worst.
@@ -391,17 +497,19 @@ func (t *topK) worse(i, j int) bool {
 	if t.scores[i] != t.scores[j] {
 		return t.scores[i] < t.scores[j]
 	}
-	return t.cols[i] > t.cols[j]
+	return t.keys[i] > t.keys[j]
 }
 
 func (t *topK) swap(i, j int) {
 	t.cols[i], t.cols[j] = t.cols[j], t.cols[i]
 	t.scores[i], t.scores[j] = t.scores[j], t.scores[i]
+	t.keys[i], t.keys[j] = t.keys[j], t.keys[i]
 }
 
 func (t *topK) offer(col int, score float64) {
+	key := t.key(col)
 	if len(t.cols) < t.k {
-		t.cols, t.scores = append(t.cols, col), append(t.scores, score)
+		t.cols, t.scores, t.keys = append(t.cols, col), append(t.scores, score), append(t.keys, key)
 		for i := len(t.cols) - 1; i > 0; {
 			parent := (i - 1) / 2
 			if !t.worse(i, parent) {
@@ -413,10 +521,10 @@ func (t *topK) offer(col int, score float64) {
 		return
 	}
 	// Replace the worst kept entry when the new one ranks above it.
-	if score < t.scores[0] || score == t.scores[0] && col > t.cols[0] {
+	if score < t.scores[0] || score == t.scores[0] && key > t.keys[0] {
 		return
 	}
-	t.cols[0], t.scores[0] = col, score
+	t.cols[0], t.scores[0], t.keys[0] = col, score, key
 	for i := 0; ; {
 		l, r, least := 2*i+1, 2*i+2, i
 		if l < len(t.cols) && t.worse(l, least) {

@@ -2,6 +2,7 @@ package mentoring
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -12,26 +13,67 @@ import (
 )
 
 // exhaustiveCandidates is the reference for indexedCandidates: it checks and scores every
-// pair, keeps each mentor's best limit, and counts on the way how many partners each
-// rule ruled out for everyone.
+// pair, keeps each mentor's best limit mentees and each mentee's best
+// min(limit, menteeChoices) mentors, unites the two, and counts on the way how many
+// partners each rule ruled out for everyone.
 func exhaustiveCandidates(rd *round, limit int) (match.Sparse, *ruleCounts) {
 	counts := &ruleCounts{mentor: make([][len(reasonOrder)]int, len(rd.pm)), mentee: make([][len(reasonOrder)]int, len(rd.pe))}
-	g := match.Sparse{Cols: len(rd.pe)}
-	best := newTopK(limit)
+	score := make([][]float64, len(rd.pm)) // NaN where a rule forbids the pair
 	for r := range rd.pm {
-		best.reset()
+		score[r] = make([]float64, len(rd.pe))
 		for c := range rd.pe {
 			if why := rd.in.ruleOut(rd.rules, &rd.pm[r], &rd.pe[c]); why >= 0 {
 				counts.mentor[r][why]++
 				counts.mentee[c][why]++
+				score[r][c] = math.NaN()
 				continue
 			}
-			best.offer(c, scorePrepared(rd.rules.Weights, &rd.pm[r], &rd.pe[c]))
+			score[r][c] = scorePrepared(rd.rules.Weights, &rd.pm[r], &rd.pe[c])
 		}
-		cols, scores := best.sorted()
-		costs := make([]float64, len(scores))
-		for i, sc := range scores {
-			costs[i] = -sc
+	}
+	keep := make([]map[int]bool, len(rd.pm))
+	best := newTopK(limit)
+	for r := range rd.pm {
+		keep[r] = map[int]bool{}
+		best.reset(r, false)
+		for c, sc := range score[r] {
+			if !math.IsNaN(sc) {
+				best.offer(c, sc)
+			}
+		}
+		cols, _ := best.sorted()
+		for _, c := range cols {
+			keep[r][c] = true
+		}
+	}
+	mine := newTopK(min(limit, menteeChoices))
+	for c := range rd.pe {
+		mine.reset(c, true)
+		for r := range rd.pm {
+			if sc := score[r][c]; !math.IsNaN(sc) {
+				mine.offer(r, sc)
+			}
+		}
+		rows, _ := mine.sorted()
+		for _, r := range rows {
+			keep[r][c] = true
+		}
+	}
+	g := match.Sparse{Cols: len(rd.pe)}
+	for r := range rd.pm {
+		var cols []int
+		for c := range keep[r] {
+			cols = append(cols, c)
+		}
+		slices.SortFunc(cols, func(a, b int) int {
+			if score[r][a] != score[r][b] {
+				return cmpFloat(score[r][b], score[r][a])
+			}
+			return a - b
+		})
+		costs := make([]float64, len(cols))
+		for i, c := range cols {
+			costs[i] = -score[r][c]
 		}
 		g.AddRow(cols, costs)
 	}
@@ -319,5 +361,32 @@ func TestProposePairs_OneSideEmpty(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// The case from the issue: in a large round every mentor's short list is crowded by the
+// same popular mentees. Each mentee's own choices keep the others reachable, so the
+// round pairs everyone the rules allow, as a full search would.
+func TestProposePairs_CrowdedCandidateListsStillPairEveryone(t *testing.T) {
+	in := PairingInput{Now: now}
+	for i := range 6 {
+		in.Participants = append(in.Participants,
+			person(fmt.Sprintf("UM%d", i), RoleMentor, fmt.Sprintf("M%d", i), "", "genai", "slack", "data"))
+	}
+	// One mentee shares every topic with every mentor; the others share none.
+	in.Participants = append(in.Participants, person("UPOPULAR", RoleMentee, "E", "", "genai", "slack", "data"))
+	for i := range 5 {
+		in.Participants = append(in.Participants, person(fmt.Sprintf("UE%d", i), RoleMentee, fmt.Sprintf("E%d", i), ""))
+	}
+	full, err := ProposePairs(in, PairingRules{Weights: DefaultWeights()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	limited, err := ProposePairs(in, PairingRules{Weights: DefaultWeights(), MaxCandidates: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(full.Pairs) != 6 || len(limited.Pairs) != len(full.Pairs) {
+		t.Fatalf("scoring every pair pairs %d, a short candidate list %d; want 6 both: %+v", len(full.Pairs), len(limited.Pairs), limited.Unmatched)
 	}
 }

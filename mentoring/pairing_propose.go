@@ -14,10 +14,11 @@ import (
 // gets a third; and among those has the highest total score. It is deterministic for the
 // same input.
 //
-// Rounds above denseLimit people on a side, or with MaxCandidates set, are solved on each
-// mentor's best-scoring candidates, found through an index of the mentees rather than by
-// scoring every pair (see pairing_index.go); the candidates are the same as scoring every
-// pair would keep.
+// Rounds above denseLimit people on a side, or with MaxCandidates set, are solved on a
+// candidate graph: each mentor's best-scoring mentees united with each mentee's best few
+// mentors, so that no mentee is left out because every mentor's list preferred others.
+// The candidates are found through an index rather than by scoring every pair (see
+// pairing_index.go), and are the same as scoring every pair would keep.
 func ProposePairs(in PairingInput, rules PairingRules) (Proposal, error) {
 	return propose(&in, rules, indexedCandidates)
 }
@@ -41,7 +42,9 @@ type ruleCounts struct {
 }
 
 // candidateFinder builds the sparse problem of a large round: each mentor's best limit
-// candidates by score, best first, ties to the mentee who comes first. It may return the
+// mentees united with each mentee's best min(limit, menteeChoices) mentors (equal scores
+// ranked by tieKey), every row best first, ties to the mentee who comes first. It may
+// return the
 // rule counts of everyone, when it had them on the way; nil means they are counted for
 // the unmatched only.
 type candidateFinder func(rd *round, limit int) (match.Sparse, *ruleCounts)

@@ -13,6 +13,8 @@ import (
 type Store interface {
 	ParticipantStore
 	RoundStore
+	OrgStore
+	UnpairedStore
 	SessionStore
 	SummaryStore
 	CycleStore
@@ -65,6 +67,8 @@ type Options struct {
 type Service struct {
 	store     ParticipantStore
 	rounds    RoundStore
+	orgs      OrgStore
+	unpaired  UnpairedStore
 	sessions  SessionStore
 	summaries SummaryStore
 	cycles    CycleStore
@@ -105,8 +109,8 @@ func NewService(store Store, clock Clock, opts Options) *Service {
 	if opts.MinGroupSize <= 0 {
 		opts.MinGroupSize = 5
 	}
-	return &Service{store: store, rounds: store, sessions: store, summaries: store, cycles: store, ratings: store,
-		surveys: store, reports: store, exports: store, clock: clock, opts: opts}
+	return &Service{store: store, rounds: store, orgs: store, unpaired: store, sessions: store, summaries: store, cycles: store,
+		ratings: store, surveys: store, reports: store, exports: store, clock: clock, opts: opts}
 }
 
 // Catalogue returns the topic catalogue.
