@@ -56,7 +56,7 @@ func renderCheckInModal(cat *Catalog, v checkInView) slack.ModalViewRequest {
 		prev = &mentoring.CheckIn{}
 	}
 	from, to := windowDates(l, f.Window, v.Loc)
-	who := map[string]any{"Partner": f.PartnerID, "From": from, "To": to}
+	who := map[string]any{"Partner": partnerName(cat, l, f.PartnerID), "From": from, "To": to}
 	intro := "checkin_modal_intro"
 	if f.Previous != nil {
 		intro = "checkin_modal_intro_edit"

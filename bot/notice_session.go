@@ -87,7 +87,7 @@ func promptTitleKey(d mentoring.PromptData) string {
 // that opens the check-in modal for that pair and window.
 func renderPrompt(cat *Catalog, lang mentoring.Lang, d mentoring.PromptData, loc *time.Location) []slack.Block {
 	from, to := windowDates(lang, mentoring.Window{N: d.Window, Start: d.Start, End: d.End}, loc)
-	data := map[string]any{"Partner": d.PartnerID, "From": from, "To": to}
+	data := map[string]any{"Partner": partnerName(cat, lang, d.PartnerID), "From": from, "To": to}
 	ref := checkInRef{Pair: d.PairID, Window: d.Window}.String()
 	why := "checkin_why_mentee"
 	if d.Role == mentoring.RoleMentor {
@@ -119,11 +119,14 @@ func renderPrompt(cat *Catalog, lang mentoring.Lang, d mentoring.PromptData, loc
 // renderPairEnded tells someone kindly that their pair has ended: it names nobody and
 // gives no reason, and says they stay in the pool for the next round.
 func renderPairEnded(cat *Catalog, lang mentoring.Lang, d mentoring.PairEndedData, loc *time.Location) []slack.Block {
-	return []slack.Block{
+	blocks := []slack.Block{
 		header(cat.T(lang, "pair_ended_title", nil)),
 		section(cat.T(lang, "pair_ended_text", map[string]any{"Since": dateText(lang, d.Since, loc), "Others": d.OtherPairs > 0})),
-		section(cat.T(lang, "pair_ended_next", nil)),
 	}
+	if d.WillRematch {
+		blocks = append(blocks, section(cat.T(lang, "pair_ended_next", nil)))
+	}
+	return blocks
 }
 
 // renderResumed welcomes someone back when their break ends by itself.

@@ -40,6 +40,15 @@ func burdenLabel(cat *Catalog, lang mentoring.Lang, v int) string {
 	return smileFaces[mentoring.ScaleMax+1-v] + " " + cat.T(lang, "burden_"+strconv.Itoa(v), nil)
 }
 
+// partnerName names someone's partner in a sentence: a mention with the language's
+// honorific, or, for a partner whose data was erased, a kind phrase without a name.
+func partnerName(cat *Catalog, lang mentoring.Lang, userID string) string {
+	if !mentoring.LooksLikeUserID(userID) {
+		return cat.T(lang, "checkin_former_partner", nil)
+	}
+	return cat.T(lang, "name_honorific", map[string]any{"User": userID})
+}
+
 // zone returns the time zone to show a person's dates in: their IANA zone, else the
 // fixed offset Slack reported, else UTC.
 func zone(tz string, offsetSeconds int) *time.Location {

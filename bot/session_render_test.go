@@ -90,7 +90,7 @@ func sessionSurfaces(cat *Catalog, cmds *commandTable, l mentoring.Lang) map[str
 		"leave modal":             renderLeaveModal(cat, l),
 		"admin flag":              renderFlag(cat, l, sampleFlag()),
 		"admin flag list":         renderFlagList(cat, l, many, 1, tokyo, ""),
-		"pair ended":              renderPairEnded(cat, l, mentoring.PairEndedData{PairID: 3, UserID: "U0MENTEE1", Since: pair.CreatedAt}, tokyo),
+		"pair ended":              renderPairEnded(cat, l, mentoring.PairEndedData{PairID: 3, UserID: "U0MENTEE1", Since: pair.CreatedAt, WillRematch: true}, tokyo),
 		"resumed":                 renderResumed(cat, l),
 		"checkin modal of mentee": renderCheckInModal(cat, sampleCheckInView(l, mentoring.RoleMentee, nil)),
 	}
@@ -115,6 +115,8 @@ func TestRenderSessions_Golden(t *testing.T) {
 			answered := mentor
 			answered.Answered = true
 			golden(t, "checkin_answered."+lang, renderPrompt(cat, l, answered, tokyo))
+			answered.PartnerID = "erased"
+			golden(t, "checkin_answered_partner_erased."+lang, renderPrompt(cat, l, answered, tokyo))
 
 			golden(t, "checkin_modal_mentor."+lang, renderCheckInModal(cat, sampleCheckInView(l, mentoring.RoleMentor, nil)))
 			golden(t, "checkin_modal_mentor_edit."+lang, renderCheckInModal(cat, sampleCheckInView(l, mentoring.RoleMentor, &mentoring.CheckIn{
