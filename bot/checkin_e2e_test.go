@@ -300,7 +300,7 @@ func TestCheckIn_AnsweringAgainPrefillsTheFormAndUpdatesOnce(t *testing.T) {
 	if fs, _ := h.svc.Flags(ctx, adminID, true, 0); len(fs) != 1 {
 		t.Fatalf("flags %+v", fs)
 	}
-	if n := len(h.dm(adminID, flagJA)); n != 1 {
+	if n := h.posted(adminID, flagJA); n != 1 {
 		t.Fatalf("HR got %d flag DMs", n)
 	}
 	if n := len(h.dm("UMENTOR01", answeredJA)); n != 1 {
@@ -503,7 +503,7 @@ func TestCheckIn_FromTheAppHome(t *testing.T) {
 	// Answered before its prompt: when the window ends the mentor is not asked again.
 	h.runAt(start.Add(14 * day))
 	waitText(t, h.fake.Person("UMENTEE01"), promptJA)
-	if n := len(h.dm("UMENTOR01", promptJA)); n != 0 {
+	if n := h.posted("UMENTOR01", promptJA); n != 0 {
 		t.Fatalf("the mentor was prompted for a window already answered (%d)", n)
 	}
 }

@@ -30,7 +30,7 @@ func TestPause_NoPromptsDuringTheBreakThenAutoResumeWithADM(t *testing.T) {
 	h.runAt(start.Add(14 * day))
 	h.runAt(start.Add(15*day - 15*time.Minute))
 	for _, id := range []string{"UMENTOR01", "UMENTEE01"} {
-		if n := len(h.dm(id, promptJA)); n != 0 {
+		if n := h.posted(id, promptJA); n != 0 {
 			t.Fatalf("%s was prompted during the break", id)
 		}
 	}
@@ -164,10 +164,10 @@ func TestLeave_WithEraseLeavesNoRowNamingThePersonAndTellsThePartnerKindly(t *te
 	}
 	// The partner is asked nothing more about the pair; told once.
 	h.runAt(start.Add(14 * day))
-	if n := len(h.dm("UMENTOR01", promptJA)); n != 1 {
+	if n := h.posted("UMENTOR01", promptJA); n != 1 {
 		t.Fatalf("the partner had %d prompts, want only the one before the pair ended", n)
 	}
-	if n := len(h.dm("UMENTOR01", "ペアが終了しました")); n != 1 {
+	if n := h.posted("UMENTOR01", "ペアが終了しました"); n != 1 {
 		t.Fatalf("the partner was told %d times", n)
 	}
 }
@@ -238,10 +238,10 @@ func TestDeactivated_ThePartnerIsToldOnce(t *testing.T) {
 	for _, d := range []int{8, 14, 21} {
 		h.runAt(start.Add(time.Duration(d) * day))
 	}
-	if n := len(h.dm("UMENTOR01", "ペアが終了しました")); n != 1 {
+	if n := h.posted("UMENTOR01", "ペアが終了しました"); n != 1 {
 		t.Fatalf("the partner was told %d times", n)
 	}
-	if n := len(h.dm("UMENTOR01", promptJA)); n > 1 {
+	if n := h.posted("UMENTOR01", promptJA); n > 1 {
 		t.Fatalf("the partner was prompted %d times after the pair ended", n)
 	}
 }

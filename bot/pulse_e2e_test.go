@@ -85,7 +85,7 @@ func TestPulse_ASecondTapOrLastMonthsSurveyIsRecordedOnce(t *testing.T) {
 	for w := 1; w <= 4; w++ {
 		h.runAt(firstPulse.Add(time.Duration(w) * 7 * day))
 	}
-	if n := len(h.dm("UMENTEE01", pulseJA)); n != 5 {
+	if n := h.posted("UMENTEE01", pulseJA); n != 5 {
 		t.Fatalf("%d surveys sent in five weeks", n)
 	}
 	if err := mentee.Click(ctx, "pulse_3", slackfake.InMessage(old.TS)); err != nil {

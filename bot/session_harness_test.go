@@ -128,6 +128,20 @@ func (h *harness) dm(userID string, parts ...string) []slackfake.Message {
 	return out
 }
 
+// posted counts the messages the bot posted in its DM with a person that contained
+// every part when they were posted, whatever they were rewritten to since (an answered
+// prompt still counts as a prompt sent).
+func (h *harness) posted(userID string, parts ...string) int {
+	dm := h.fake.DMChannel(userID)
+	n := 0
+	for _, s := range h.fake.Person(userID).Seen() {
+		if s.Kind == "message" && s.Channel == dm && containsAll(s.Text, parts...) {
+			n++
+		}
+	}
+	return n
+}
+
 // oneDM returns the one message in the person's DM with the bot that contains every
 // part, failing unless there is exactly one.
 func (h *harness) oneDM(userID string, parts ...string) slackfake.Message {

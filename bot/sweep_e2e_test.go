@@ -34,7 +34,7 @@ func TestSweep_CheckInWindowsFollowTheSlowerCadenceOfThePair(t *testing.T) {
 		}
 		pairOf[p.mentor], pairOf[p.mentee] = got.ID, got.ID
 	}
-	prompts := func(id string) int { return len(h.dm(id, promptJA)) }
+	prompts := func(id string) int { return h.posted(id, promptJA) }
 	// Everyone answers each prompt (they met), so nobody goes quiet.
 	answered := map[string]int{}
 	answer := func(id string) {
@@ -73,7 +73,7 @@ func TestSweep_CheckInWindowsFollowTheSlowerCadenceOfThePair(t *testing.T) {
 		}
 	}
 	// The monthly pair's first prompt names its four-week window.
-	if len(h.dm("UMONTHL01", promptJA, "4月6日〜5月4日")) != 1 {
+	if h.posted("UMONTHL01", promptJA, "4月6日〜5月4日") != 1 {
 		t.Fatal("the monthly prompt does not name its window")
 	}
 }
@@ -97,7 +97,7 @@ func TestSweep_OneGentleNudgeAfterNudgeAfterDays(t *testing.T) {
 	}
 	waitText(t, mentor, "振り返りを保存しました")
 	h.runAt(start.Add(9*day - 15*time.Minute))
-	if n := len(h.dm("UMENTEE01", nudgeJA)); n != 0 {
+	if n := h.posted("UMENTEE01", nudgeJA); n != 0 {
 		t.Fatalf("nudged early (%d)", n)
 	}
 	h.runAt(start.Add(9 * day))
@@ -109,10 +109,10 @@ func TestSweep_OneGentleNudgeAfterNudgeAfterDays(t *testing.T) {
 	}
 	h.runAt(start.Add(10 * day))
 	h.runAt(start.Add(12 * day))
-	if n := len(h.dm("UMENTEE01", nudgeJA)); n != 1 {
+	if n := h.posted("UMENTEE01", nudgeJA); n != 1 {
 		t.Fatalf("%d nudges, want one", n)
 	}
-	if n := len(h.dm("UMENTOR01", nudgeJA)); n != 0 {
+	if n := h.posted("UMENTOR01", nudgeJA); n != 0 {
 		t.Fatalf("the mentor, who answered, was nudged %d times", n)
 	}
 }
@@ -127,19 +127,19 @@ func TestSweep_PairWithNoSessionForTwoWindowsIsFlaggedAsStalled(t *testing.T) {
 	h.runAt(start.Add(14 * day))
 	h.runAt(start.Add(20*day - 15*time.Minute))
 	h.settle()
-	if n := len(h.dm(adminID, flagJA)); n != 0 {
+	if n := h.posted(adminID, flagJA); n != 0 {
 		t.Fatalf("HR was told before the second window's deadline (%d)", n)
 	}
 	h.runAt(start.Add(20 * day)) // the second window's deadline passes
 	h.settle()
 	waitText(t, admin, flagJA, "<@UMENTOR01>さん（メンター）と<@UMENTEE01>さん（メンティー）のペアから、2回続けてセッションの報告がありません")
 	h.runAt(start.Add(27 * day))
-	if n := len(h.dm(adminID, "続けてセッションの報告がありません")); n != 1 {
+	if n := h.posted(adminID, "続けてセッションの報告がありません"); n != 1 {
 		t.Fatalf("HR was told %d times", n)
 	}
 	// Nobody in the pair hears about it.
 	for _, id := range []string{pair.MentorID, pair.MenteeID} {
-		if n := len(h.dm(id, "報告がありません")); n != 0 {
+		if n := h.posted(id, "報告がありません"); n != 0 {
 			t.Fatalf("%s was told the pair stalled", id)
 		}
 	}
@@ -165,17 +165,17 @@ func TestSweep_ThreeUnansweredPromptsStopThePromptsAndFlagHR(t *testing.T) {
 	waitText(t, admin, flagJA, "<@UMENTEE01>さんから、直近3回の振り返りに回答がないため、送るのを止めています")
 	h.runAt(start.Add(28 * day))
 	waitText(t, h.fake.Person(pair.MentorID), promptJA, "4月27日〜5月4日")
-	if n := len(h.dm("UMENTEE01", promptJA)); n != 3 {
+	if n := h.posted("UMENTEE01", promptJA); n != 3 {
 		t.Fatalf("the quiet mentee had %d prompts, want 3 and no more", n)
 	}
-	if n := len(h.dm("UMENTEE01", nudgeJA)); n != 3 {
+	if n := h.posted("UMENTEE01", nudgeJA); n != 3 {
 		t.Fatalf("the mentee had %d nudges, want one per prompt", n)
 	}
 	h.runAt(start.Add(35 * day))
-	if n := len(h.dm("UMENTEE01", promptJA)); n != 3 {
+	if n := h.posted("UMENTEE01", promptJA); n != 3 {
 		t.Fatalf("the quiet mentee was prompted again (%d)", n)
 	}
-	if n := len(h.dm(adminID, "送るのを止めています")); n != 1 {
+	if n := h.posted(adminID, "送るのを止めています"); n != 1 {
 		t.Fatalf("HR was told %d times", n)
 	}
 	// Answering again brings the prompts back.
@@ -191,7 +191,7 @@ func TestSweep_ThreeUnansweredPromptsStopThePromptsAndFlagHR(t *testing.T) {
 	waitText(t, mentee, "振り返りを保存しました")
 	h.runAt(start.Add(42 * day)) // the window just answered is not asked about
 	h.runAt(start.Add(49 * day))
-	if n := len(h.dm("UMENTEE01", promptJA)); n != 4 {
+	if n := h.posted("UMENTEE01", promptJA); n != 4 {
 		t.Fatalf("after answering, %d prompts, want a fourth", n)
 	}
 }
@@ -208,11 +208,11 @@ func TestSweep_PromptDueAtNightInLondonWaitsUntilNineLondonTime(t *testing.T) {
 	// The window ends at 09:00 in Tokyo: 01:00 in London.
 	h.runAt(start.Add(7 * day))
 	waitText(t, tokyo, promptJA)
-	if n := len(h.dm("ULONDON01", promptEN)); n != 0 {
+	if n := h.posted("ULONDON01", promptEN); n != 0 {
 		t.Fatal("a prompt reached London at 01:00")
 	}
 	h.runAt(time.Date(2026, 4, 13, 7, 45, 0, 0, time.UTC)) // 08:45 in London
-	if n := len(h.dm("ULONDON01", promptEN)); n != 0 {
+	if n := h.posted("ULONDON01", promptEN); n != 0 {
 		t.Fatal("a prompt reached London before 09:00")
 	}
 	h.runAt(time.Date(2026, 4, 13, 8, 0, 0, 0, time.UTC)) // 09:00 in London
@@ -220,7 +220,7 @@ func TestSweep_PromptDueAtNightInLondonWaitsUntilNineLondonTime(t *testing.T) {
 	if want := time.Date(2026, 4, 13, 8, 0, 0, 0, time.UTC); !seen.SimAt.Equal(want) {
 		t.Fatalf("London saw the prompt at %s, want %s", seen.SimAt, want)
 	}
-	if n := len(h.dm("ULONDON01", promptEN)); n != 1 {
+	if n := h.posted("ULONDON01", promptEN); n != 1 {
 		t.Fatalf("%d prompts in London", n)
 	}
 }
@@ -255,13 +255,13 @@ func TestSweep_NobodyGetsTheSamePromptTwiceAcrossARestart(t *testing.T) {
 	h.restart()
 	h.runAt(start.Add(14 * day))
 	for _, id := range []string{"UMENTOR01", "UMENTEE01"} {
-		if n := len(h.dm(id, promptJA, "4月6日〜4月13日")); n != 1 {
+		if n := h.posted(id, promptJA, "4月6日〜4月13日"); n != 1 {
 			t.Errorf("%s had %d prompts for the first window", id, n)
 		}
-		if n := len(h.dm(id, nudgeJA)); n != 1 {
+		if n := h.posted(id, nudgeJA); n != 1 {
 			t.Errorf("%s had %d nudges for the first window", id, n)
 		}
-		if n := len(h.dm(id, promptJA, "4月13日〜4月20日")); n != 1 {
+		if n := h.posted(id, promptJA, "4月13日〜4月20日"); n != 1 {
 			t.Errorf("%s had %d prompts for the second window", id, n)
 		}
 	}
