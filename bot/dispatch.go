@@ -15,6 +15,7 @@ import (
 // envelope straight away and hands any slow work to the pool. Nothing here waits on the
 // network or the database.
 func (b *Bot) dispatch(ctx context.Context, evt socketmode.Event) {
+	defer b.pool.hold()()
 	defer func() {
 		if r := recover(); r != nil {
 			b.log.Error("dispatch panicked", "type", evt.Type, "panic", r)

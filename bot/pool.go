@@ -97,6 +97,19 @@ func (p *pool) submit(j job) bool {
 	}
 }
 
+// hold counts the pool busy until the returned release is called: the Socket Mode loop
+// holds it while it acknowledges an envelope and queues its job, so that Idle never
+// reports idle between the acknowledgement and the job.
+func (p *pool) hold() (release func()) {
+	p.mu.Lock()
+	if p.busy == 0 {
+		p.idle = make(chan struct{})
+	}
+	p.busy++
+	p.mu.Unlock()
+	return p.done
+}
+
 // done records that a job has finished.
 func (p *pool) done() {
 	p.mu.Lock()

@@ -15,14 +15,7 @@ import (
 // one a sentence the bot does not know, one switches language, one opens the App Home
 // first, and two make mistakes the form catches.
 func (s *script) optIns(ctx context.Context) error {
-	var joiners []member
-	for i, m := range s.org.Members {
-		// Most juniors and most seniors opt in; a few do not, and HR runs the programme.
-		if m.Admin || i%7 == 3 {
-			continue
-		}
-		joiners = append(joiners, m)
-	}
+	joiners := s.joiners()
 	days := 10 // two working weeks
 	if s.weeks < 2 {
 		days = 5
@@ -45,6 +38,19 @@ func (s *script) optIns(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// joiners are the members who opt in: most juniors and most seniors; a few do not, and
+// HR runs the programme.
+func (s *script) joiners() []member {
+	var out []member
+	for i, m := range s.org.Members {
+		if m.Admin || i%7 == 3 {
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
 }
 
 // join has m open the opt-in form and fill it in; the i-th joiner may be curious first.
