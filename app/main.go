@@ -104,13 +104,7 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	m.sender, err = outbox.NewSender(outbox.Options{
-		Store: outboxStore{m.db}, Slack: m.bot.API(), Renderer: m.bot, Clock: m.clock,
-		Logger:        m.Log.With("component", "outbox"),
-		RatePerSecond: m.Config.Outbox.RatePerSecond, Burst: m.Config.Outbox.Burst,
-		Lease: m.Config.Outbox.Lease, RequestTimeout: m.Config.Outbox.RequestTimeout,
-		ShutdownGrace: shutdownGrace / 2,
-	})
+	m.sender, err = m.newSender()
 	if err != nil {
 		return err
 	}

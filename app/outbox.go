@@ -46,6 +46,22 @@ func (s outboxStore) MarkFailed(ctx context.Context, id int64, attempt int, reas
 	return claimErr(s.db.MarkFailed(ctx, id, attempt, reason))
 }
 
+// MarkCancelled withdraws a row; see store.DB.MarkCancelled.
+func (s outboxStore) MarkCancelled(ctx context.Context, id int64, attempt int, reason string) error {
+	return claimErr(s.db.MarkCancelled(ctx, id, attempt, reason))
+}
+
+// DeferOutbox hands a row back until later; see store.DB.DeferOutbox.
+func (s outboxStore) DeferOutbox(ctx context.Context, id int64, attempt int, next time.Time, reason string) error {
+	return claimErr(s.db.DeferOutbox(ctx, id, attempt, next, reason))
+}
+
+// MessageOf tells where the message of a notice stands; see store.DB.OutboxMessageOf.
+func (s outboxStore) MessageOf(ctx context.Context, key string) (outbox.Message, error) {
+	m, err := s.db.OutboxMessageOf(ctx, key)
+	return outbox.Message(m), err
+}
+
 // ReleaseOutbox hands a row back unsent; see store.DB.ReleaseOutbox.
 func (s outboxStore) ReleaseOutbox(ctx context.Context, id int64, attempt int) error {
 	return claimErr(s.db.ReleaseOutbox(ctx, id, attempt))
@@ -73,6 +89,23 @@ func claimErr(err error) error {
 		return fmt.Errorf("%w: %w", outbox.ErrClaimLost, err)
 	}
 	return err
+}
+
+// newSender builds the outbox sender over the database, the bot's Slack client and its
+// renderer, with the configured limits.
+func (m *Main) newSender() (*outbox.Sender, error) {
+	c := m.Config.Outbox
+	methodRate := c.MethodRatePerMinute
+	if methodRate == 0 {
+		methodRate = -1 // paced by Slack's Retry-After alone
+	}
+	return outbox.NewSender(outbox.Options{
+		Store: outboxStore{m.db}, Slack: m.bot.API(), Renderer: m.bot, Clock: m.clock,
+		Logger:        m.Log.With("component", "outbox"),
+		RatePerSecond: c.RatePerSecond, Burst: c.Burst, MethodRatePerMinute: methodRate,
+		Lease: c.Lease, RequestTimeout: c.RequestTimeout, MaxAge: c.MaxAge,
+		ShutdownGrace: shutdownGrace / 2,
+	})
 }
 
 // outboxStatus reports the outbox for HR admins' views.

@@ -34,6 +34,8 @@ type DB struct {
 	// Clock stamps rows whose time the caller does not give, such as when a language was
 	// chosen. Open sets the wall clock; tests and the demo may replace it before use.
 	Clock mentoring.Clock
+
+	instance string // set by Hold: the ID stamped on the outbox leases this process takes
 }
 
 var _ mentoring.Store = (*DB)(nil)

@@ -271,6 +271,22 @@ func TestOutbox_SettleTransitions(t *testing.T) {
 				t.Errorf("%+v %+v", it, st)
 			}
 		}},
+		{"cancelled", func(db *DB, it OutboxItem) error {
+			return db.MarkCancelled(context.Background(), it.ID, it.Attempt, "the message it rewrites was withdrawn")
+		}, func(t *testing.T, it OutboxItem, st OutboxStats) {
+			if it.State != OutboxCancelled || it.LastError != "the message it rewrites was withdrawn" ||
+				st.Cancelled != 1 || st.Failed != 0 || st.Queued() != 0 {
+				t.Errorf("%+v %+v", it, st)
+			}
+		}},
+		{"deferred", func(db *DB, it OutboxItem) error {
+			return db.DeferOutbox(context.Background(), it.ID, it.Attempt, t0.Add(5*time.Second), "waiting for a")
+		}, func(t *testing.T, it OutboxItem, st OutboxStats) {
+			if it.State != OutboxPending || it.Attempt != 0 || it.LastError != "waiting for a" ||
+				!it.NextAttemptAt.Equal(t0.Add(5*time.Second)) || st.Pending != 1 {
+				t.Errorf("%+v %+v", it, st)
+			}
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db, _ := openTest(t)
@@ -420,4 +436,46 @@ func keys(items []OutboxItem) string {
 		s += it.Notice.Key
 	}
 	return s
+}
+
+func TestOutbox_ReplacesIsStoredAndItsOriginalFound(t *testing.T) {
+	db, _ := openTest(t)
+	ctx := context.Background()
+	t0 := time.Date(2025, 11, 3, 9, 0, 0, 0, time.UTC)
+	db.Clock = fixedClock(t0)
+	rewrite := dm("prompt:1:answered", "U1")
+	rewrite.Replaces = "prompt:1"
+	later := dm("later", "U2")
+	later.NotBefore = t0.Add(time.Hour)
+	if _, err := enqueueNotices(ctx, db, dm("prompt:1", "U1"), rewrite, later); err != nil {
+		t.Fatal(err)
+	}
+	it, err := outboxByKey(ctx, db, "prompt:1:answered")
+	if err != nil || it.Notice.Replaces != "prompt:1" {
+		t.Fatalf("rewrite stored as %+v, %v", it.Notice, err)
+	}
+	for key, want := range map[string]OutboxMessage{
+		"prompt:1": {State: OutboxPending},
+		"later":    {State: OutboxPending, Due: t0.Add(time.Hour)},
+	} {
+		if got, err := db.OutboxMessageOf(ctx, key); err != nil || got != want {
+			t.Errorf("%s: %+v, %v; want %+v", key, got, err, want)
+		}
+	}
+	claimed, err := db.ClaimOutbox(ctx, t0, 1, time.Minute)
+	if err != nil || len(claimed) != 1 {
+		t.Fatal(claimed, err)
+	}
+	if got, _ := db.OutboxMessageOf(ctx, "prompt:1"); got.State != OutboxSending || !got.Due.Equal(t0.Add(time.Minute)) {
+		t.Errorf("while sending: %+v", got)
+	}
+	if err := db.MarkSent(ctx, claimed[0].ID, claimed[0].Attempt, "D1", "1.000001"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.OutboxMessageOf(ctx, "prompt:1"); got != (OutboxMessage{State: OutboxSent, Channel: "D1", TS: "1.000001"}) {
+		t.Errorf("once sent: %+v", got)
+	}
+	if _, err := db.OutboxMessageOf(ctx, "nope"); !errors.Is(err, mentoring.ErrNotFound) {
+		t.Errorf("unknown key: %v", err)
+	}
 }

@@ -58,6 +58,8 @@ var settings = []setting{
 	{key: "outbox.burst", def: 10},
 	{key: "outbox.lease", def: 2 * time.Minute},
 	{key: "outbox.request_timeout", def: 15 * time.Second},
+	{key: "outbox.max_age", def: 24 * time.Hour},
+	{key: "outbox.method_rate_per_minute", def: 50.0},
 	{key: "log.level", def: "info"},
 	{key: "log.format", def: "text"},
 }
