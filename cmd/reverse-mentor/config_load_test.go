@@ -80,7 +80,7 @@ func TestLoadConfig_DefaultsWithEnvOnly(t *testing.T) {
 		Bot:      app.BotConfig{Workers: 16, QueueSize: 1024},
 		Outbox: app.OutboxConfig{RatePerSecond: 10, Burst: 10, Lease: 2 * time.Minute, RequestTimeout: 15 * time.Second,
 			MaxAge: 24 * time.Hour, MethodRatePerMinute: 50},
-		Log:      app.LogConfig{Level: "info", Format: "text"},
+		Log: app.LogConfig{Level: "info", Format: "text"},
 	}
 	if got.Program.Location == nil || got.Program.Location.String() != "Asia/Tokyo" {
 		t.Errorf("Location = %v, want Asia/Tokyo", got.Program.Location)
