@@ -105,19 +105,67 @@ func (m *Main) newSender() (*outbox.Sender, error) {
 		RatePerSecond: c.RatePerSecond, Burst: c.Burst, MethodRatePerMinute: methodRate,
 		Lease: c.Lease, RequestTimeout: c.RequestTimeout, MaxAge: c.MaxAge,
 		ShutdownGrace: shutdownGrace / 2,
+		OnPause: func(ctx context.Context, reason string) {
+			m.bot.TellDeliveryPaused(ctx, m.Config.Program.Admins, reason)
+		},
+		OnRecipientGone: m.recipientGone,
 	})
 }
 
-// outboxStatus reports the outbox for HR admins' views.
+// recipientGone ends the pairs of a person Slack reports deactivated; the domain tells
+// each partner once, through the outbox.
+func (m *Main) recipientGone(ctx context.Context, userID string) {
+	left, err := m.svc.Deactivated(ctx, userID)
+	if err != nil {
+		m.Log.Error("end the pairs of a deactivated person", "user", userID, "err", err)
+		return
+	}
+	if left {
+		m.Log.Info("deactivated in Slack: their pairs are ended", "user", userID)
+		m.notify()
+	}
+}
+
+// retryFailed puts failed outbox rows back in the queue, each at most once, and wakes
+// the sender; HR admins' retry button calls it.
+func (m *Main) retryFailed(ctx context.Context, ids []int64) (int, error) {
+	done, err := m.db.RetryFailedOutbox(ctx, ids, false)
+	if err != nil {
+		return 0, err
+	}
+	if len(done) > 0 {
+		m.Log.Info("failed messages queued again by HR", "ids", done)
+		m.notify()
+	}
+	return len(done), nil
+}
+
+// outboxStatus reports the outbox for HR admins' views: the counts, the pause if any,
+// and the latest failures with their reasons.
 func (m *Main) outboxStatus(ctx context.Context) (bot.OutboxStatus, error) {
 	st, err := outboxStore{m.db}.OutboxStats(ctx)
 	if err != nil {
 		return bot.OutboxStatus{}, err
 	}
-	return outboxStatusOf(st), nil
+	status := outboxStatusOf(st, m.sender.Paused())
+	if st.Failed > 0 {
+		failed, err := m.db.FailedOutbox(ctx, failedShown)
+		if err != nil {
+			return bot.OutboxStatus{}, err
+		}
+		for _, f := range failed {
+			status.FailedRows = append(status.FailedRows, bot.FailedMessage{ID: f.ID, Kind: f.Notice.Kind,
+				UserIDs: f.Notice.UserIDs, Channel: f.Notice.Channel, Reason: f.LastError})
+		}
+	}
+	return status, nil
 }
 
-// outboxStatusOf is the one mapping of the outbox's counts onto what the bot shows.
-func outboxStatusOf(st outbox.Stats) bot.OutboxStatus {
-	return bot.OutboxStatus{Queued: st.Queued(), Sent: st.Sent, Retried: st.Retried, Failed: st.Failed, OldestQueued: st.OldestPending}
+// failedShown is how many failed rows HR admins' views list.
+const failedShown = 10
+
+// outboxStatusOf is the one mapping of the outbox's counts and pause onto what the bot shows.
+func outboxStatusOf(st outbox.Stats, p outbox.Pause) bot.OutboxStatus {
+	return bot.OutboxStatus{Queued: st.Queued(), Sent: st.Sent, Retried: st.Retried, Failed: st.Failed,
+		Withdrawn: st.Cancelled, OldestQueued: st.OldestPending, Paused: p.Reason, PausedSince: p.Since}
 }

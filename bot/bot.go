@@ -51,12 +51,9 @@ type Options struct {
 	Notify func()
 	// Outbox, when set, reports the outbox's state for HR admins' views.
 	Outbox func(ctx context.Context) (OutboxStatus, error)
-}
-
-// OutboxStatus is the state of the outgoing message queue, for HR admins.
-type OutboxStatus struct {
-	Queued, Sent, Retried, Failed int
-	OldestQueued                  time.Time // zero when nothing waits
+	// RetryFailed, when set, puts the failed outbox messages of ids back in the queue,
+	// each at most once, and returns how many it queued; HR admins' retry button calls it.
+	RetryFailed func(ctx context.Context, ids []int64) (int, error)
 }
 
 // Bot serves one Slack workspace over Socket Mode.
@@ -78,16 +75,17 @@ type Bot struct {
 	actions  map[string]blockAction
 	views    map[string]viewCallback
 
-	cat     *Catalog
-	clock   mentoring.Clock
-	log     *slog.Logger
-	http    *http.Client
-	pool    *pool
-	users   *directory
-	ready   chan struct{}
-	onReady sync.Once
-	notify  func()
-	outbox  func(ctx context.Context) (OutboxStatus, error)
+	cat         *Catalog
+	clock       mentoring.Clock
+	log         *slog.Logger
+	http        *http.Client
+	pool        *pool
+	users       *directory
+	ready       chan struct{}
+	onReady     sync.Once
+	notify      func()
+	outbox      func(ctx context.Context) (OutboxStatus, error)
+	retryFailed func(ctx context.Context, ids []int64) (int, error)
 }
 
 // New returns a Bot; Run connects it.
@@ -160,6 +158,8 @@ func New(prog Programme, events EventLog, opts Options) (*Bot, error) {
 		ready:    make(chan struct{}),
 		notify:   opts.Notify,
 		outbox:   opts.Outbox,
+
+		retryFailed: opts.RetryFailed,
 	}
 	if b.notify == nil {
 		b.notify = func() {}

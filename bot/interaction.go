@@ -37,6 +37,7 @@ func blockActions() []blockAction {
 		{id: actionRoundCancel, admin: true, run: (*Bot).actionRoundCancel},
 		{id: actionRoundPage, admin: true, run: (*Bot).actionRoundPage},
 		{id: actionRoundPageNext, admin: true, run: (*Bot).actionRoundPage},
+		{id: actionOutboxRetry, admin: true, run: (*Bot).actionOutboxRetry},
 	}
 }
 

@@ -270,6 +270,8 @@ func renderedSurfaces(t *testing.T) map[string]any {
 		out["admin round middle page "+string(l)] = renderRound(cat, l, long, 1, catalogue, "")
 		out["admin round edit "+string(l)] = renderRoundEdit(cat, l, round, nil, modalMeta{Lang: l, Round: 7, Version: 2}, "")
 		out["admin pairs "+string(l)] = renderPairs(cat, l, []mentoring.Pair{{MentorID: "U1", MenteeID: "U2", CreatedAt: now}})
+		out["admin figures with failures "+string(l)] = renderFigures(cat, l, cmds, mentoring.Counts{},
+			&OutboxStatus{Failed: 1, FailedRows: []FailedMessage{{ID: 7, Kind: "intro", UserIDs: []string{"U1"}, Reason: "user_disabled"}}}, now)
 	}
 	return out
 }

@@ -86,7 +86,7 @@ func (db *DB) ClaimOutbox(ctx context.Context, now time.Time, limit int, lease t
 	}
 	defer tx.Rollback()
 
-	items, err := claimOutbox(ctx, tx, now, limit, lease, db.instance)
+	items, err := claimOutbox(ctx, tx, now, limit, lease, db.owner())
 	if err != nil {
 		return nil, fmt.Errorf("claim outbox: %w", err)
 	}

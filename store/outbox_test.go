@@ -479,3 +479,67 @@ func TestOutbox_ReplacesIsStoredAndItsOriginalFound(t *testing.T) {
 		t.Errorf("unknown key: %v", err)
 	}
 }
+
+func TestRetryFailedOutbox_QueuesEachFailedRowOnce(t *testing.T) {
+	db, _ := openTest(t)
+	ctx := context.Background()
+	t0 := time.Date(2025, 11, 3, 9, 0, 0, 0, time.UTC)
+	db.Clock = fixedClock(t0)
+	if _, err := enqueueNotices(ctx, db, dm("a", "U1"), dm("b", "U2"), dm("c", "U3"), dm("d", "U4")); err != nil {
+		t.Fatal(err)
+	}
+	claimed, err := db.ClaimOutbox(ctx, t0, 4, time.Minute)
+	if err != nil || len(claimed) != 4 {
+		t.Fatal(claimed, err)
+	}
+	// a and b fail (b after a timeout: it may have been posted), c is sent, d retries.
+	if err := db.MarkRetry(ctx, claimed[1].ID, claimed[1].Attempt, t0, "timeout", true); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := db.ClaimOutbox(ctx, t0, 1, time.Minute)
+	for _, err := range []error{
+		db.MarkFailed(ctx, claimed[0].ID, claimed[0].Attempt, "user_disabled"),
+		db.MarkFailed(ctx, again[0].ID, again[0].Attempt, "gave up after 24h0m0s of retries: timeout"),
+		db.MarkSent(ctx, claimed[2].ID, claimed[2].Attempt, "D3", "3.3"),
+		db.MarkRetry(ctx, claimed[3].ID, claimed[3].Attempt, t0.Add(time.Minute), "internal_error", false),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	failed, err := db.FailedOutbox(ctx, 10)
+	if err != nil || keys(failed) != "a,b" && keys(failed) != "b,a" {
+		t.Fatalf("failed rows %s, %v", keys(failed), err)
+	}
+
+	db.Clock = fixedClock(t0.Add(time.Hour))
+	done, err := db.RetryFailedOutbox(ctx, []int64{claimed[0].ID, claimed[2].ID, claimed[3].ID, 999}, false)
+	if err != nil || len(done) != 1 || done[0] != claimed[0].ID {
+		t.Fatalf("retried %v, %v; want a alone (c is sent, d queued, 999 unknown)", done, err)
+	}
+	if again, _ := db.RetryFailedOutbox(ctx, []int64{claimed[0].ID}, false); len(again) != 0 {
+		t.Errorf("retried a twice: %v", again)
+	}
+	done, err = db.RetryFailedOutbox(ctx, nil, true)
+	if err != nil || len(done) != 1 || done[0] != claimed[1].ID {
+		t.Fatalf("--all retried %v, %v; want b", done, err)
+	}
+	a, _ := outboxByKey(ctx, db, "a")
+	b, _ := outboxByKey(ctx, db, "b")
+	if a.State != OutboxPending || !a.NextAttemptAt.IsZero() || !a.RetriedAt.Equal(t0.Add(time.Hour)) || a.Uncertain {
+		t.Errorf("a = %+v", a)
+	}
+	if b.State != OutboxPending || !b.Uncertain {
+		t.Errorf("b = %+v, want queued and still uncertain", b)
+	}
+	if st, _ := db.OutboxStats(ctx); st.Failed != 0 || st.Pending != 3 || st.Sent != 1 {
+		t.Errorf("stats = %+v", st)
+	}
+	// Claimed again, a row keeps counting its claims: the attempt stays a unique token.
+	got, _ := db.ClaimOutbox(ctx, t0.Add(time.Hour), 10, time.Minute)
+	for _, it := range got {
+		if it.Notice.Key == "a" && it.Attempt != 2 {
+			t.Errorf("a claimed as attempt %d", it.Attempt)
+		}
+	}
+}

@@ -1,7 +1,8 @@
 // Command reverse-mentor runs a reverse mentoring programme in Slack: `run` serves a
 // workspace over Socket Mode, `demo` plays a whole programme against a built-in fake
-// Slack, `import-org` loads reporting lines, `bench` measures the matching engine and
-// `version` prints build information. `reverse-mentor help` lists them, from the table
+// Slack, `import-org` loads reporting lines, `backup` copies the database, `outbox
+// retry` re-queues failed messages, `bench` measures the matching engine and `version`
+// prints build information. `reverse-mentor help` lists them, from the table
 // in commands.
 package main
 
@@ -80,6 +81,18 @@ func commands() []command {
 			summary: "load departments and reporting lines from an HR export (CSV)",
 			usage:   "[--config FILE] [--dry-run] FILE.csv",
 			run:     runImportOrg,
+		},
+		{
+			name:    "backup",
+			summary: "write a consistent copy of the database, also while the bot runs",
+			usage:   "[--config FILE] --out FILE",
+			run:     runBackup,
+		},
+		{
+			name:    "outbox",
+			summary: "put failed outbox messages back in the queue, each once",
+			usage:   "retry [--config FILE] [--all | ID…]",
+			run:     runOutbox,
 		},
 		{
 			name:    "bench",
