@@ -80,6 +80,9 @@ type Bot struct {
 	log         *slog.Logger
 	http        *http.Client
 	pool        *pool
+	acks        *acker
+	refusals    *refusals
+	origin      origin // of the envelope being dispatched; the loop goroutine's alone
 	users       *directory
 	ready       chan struct{}
 	onReady     sync.Once
@@ -105,6 +108,8 @@ func New(prog Programme, events EventLog, opts Options) (*Bot, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	// No log line of the bot carries a token or a response_url, whatever it logs.
+	opts.Logger = slog.New(safeHandler{opts.Logger.Handler()})
 	if opts.HTTPClient == nil {
 		// Keep connections to Slack open for every worker: the default of two idle
 		// connections per host makes a busy pool dial again for most calls.
@@ -165,6 +170,8 @@ func New(prog Programme, events EventLog, opts Options) (*Bot, error) {
 		b.notify = func() {}
 	}
 	b.pool = newPool(opts.Workers, opts.QueueSize, b.log)
+	b.acks = newAcker(b.sm, b.log)
+	b.refusals = newRefusals(b.log)
 	b.users = newDirectory(api, opts.Clock, time.Hour)
 	return b, nil
 }
@@ -190,6 +197,10 @@ func (b *Bot) Run(ctx context.Context, drain time.Duration) error {
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	b.pool.start(runCtx)
+	var helpers sync.WaitGroup
+	helpers.Go(func() { b.acks.run(runCtx) })
+	helpers.Go(func() { b.refusals.run(runCtx) })
+	defer helpers.Wait()
 	smErr := make(chan error, 1)
 	go func() { smErr <- b.sm.RunContext(runCtx) }()
 	var err error
