@@ -8,9 +8,10 @@ import (
 	"time"
 )
 
-// settleErr records the outcome of an error met before posting.
+// settleErr records the outcome of an error met before posting. An error that only
+// says Run is stopping hands the row back: nothing was posted in this attempt.
 func (s *Sender) settleErr(a *attempt, err error) {
-	if errors.Is(err, errStopping) {
+	if errors.Is(err, errStopping) || a.soft.Err() != nil && errors.Is(err, context.Canceled) {
 		s.release(a, "shutdown")
 		return
 	}
