@@ -81,6 +81,7 @@ func TestArchitecture_ImportRules(t *testing.T) {
 			return p != module+"/store" && p != module+"/scheduler" && p != module+"/outbox" && p != module+"/bot"
 		}, "the demo drives people through the fake Slack against the assembled app"},
 		{"slackfake", true, func(p string) bool { return external(p) || p == module+"/slackfake" }, "the fake plays Slack and knows nothing of the product"},
+		{"chart", true, external, "charts draw numbers and labels, knowing nothing of the product"},
 	}
 	for _, r := range rules {
 		p, ok := pkgs[r.pkg]

@@ -66,6 +66,11 @@ type ProgramConfig struct {
 	DefaultCadence string `mapstructure:"default_cadence"`
 	// NudgeAfterDays is how long an unanswered check-in waits before its one nudge.
 	NudgeAfterDays int `mapstructure:"nudge_after_days"`
+	// WorkingHours is when prompts, nudges and pulse surveys may reach people, in each
+	// person's own time zone, e.g. "09:00-18:00"; messages due outside are held.
+	WorkingHours string `mapstructure:"working_hours"`
+	// WorkingDays are the days WorkingHours apply on, e.g. [mon, tue, wed, thu, fri].
+	WorkingDays []string `mapstructure:"working_days"`
 }
 
 // Topic is one entry of the topic catalogue: a stable ID (stored with the
@@ -113,7 +118,7 @@ type OutboxConfig struct {
 	MaxAge time.Duration `mapstructure:"max_age"`
 	// MethodRatePerMinute paces each of conversations.open, conversations.history and
 	// chat.update (Slack's Tier 3, about 50 a minute). 0 leaves them paced by Slack's
-	// Retry-After alone, as for a fake Slack without limits; the run command's default is 50.
+	// Retry-After alone, and so does a run on a simulated Clock.
 	MethodRatePerMinute float64 `mapstructure:"method_rate_per_minute"`
 }
 

@@ -97,7 +97,7 @@ func (m *Main) Open(ctx context.Context) error {
 		return fmt.Errorf("open database: %w", err)
 	}
 	m.Log.Info("holding the database", "instance", instance, "outbox_rows_taken_back", reclaimed)
-	m.svc = mentoring.NewService(db, m.clock, m.Config.serviceOptions())
+	m.svc = mentoring.NewService(db, m.clock, m.Config.serviceOptions(loc))
 	m.bot, err = bot.New(m.svc, db, bot.Options{
 		AppToken:  m.Config.Slack.AppToken,
 		BotToken:  m.Config.Slack.BotToken,
@@ -143,6 +143,15 @@ func (m *Main) checkSlack(ctx context.Context) error {
 	return nil
 }
 
+// sendWorkers is how many messages the outbox sends at once: the sender's default on the
+// wall clock, one with a simulated Clock.
+func (m *Main) sendWorkers() int {
+	if m.simulated {
+		return 1
+	}
+	return 0
+}
+
 // notify wakes the outbox sender after something was queued.
 func (m *Main) notify() {
 	if m.sender != nil {
@@ -173,7 +182,11 @@ func (m *Main) Run(ctx context.Context) error {
 	senderDone := make(chan error, 1)
 	switch {
 	case m.DryRun:
-		m.Log.Info("dry run: scheduled jobs list what they would send; the outbox is not drained")
+		queued := 0
+		if st, err := m.db.OutboxStats(ctx); err == nil {
+			queued = st.Queued()
+		}
+		m.Log.Info("dry run: scheduled jobs list what they would send; the outbox is not drained", "queued", queued)
 		senderDone <- nil
 	case m.simulated:
 		senderDone <- nil // the driver delivers through Settle
@@ -225,8 +238,9 @@ func (m *Main) RunDue(ctx context.Context) error {
 	return errors.Join(append(errs, m.Settle(ctx))...)
 }
 
-// Settle is for drivers of a simulated Clock. It delivers every outbox message due at
-// Clock.Now() and returns once none is due and none is in flight, or when ctx ends.
+// Settle is for drivers of a simulated Clock. It waits until the bot has handled every
+// envelope it acknowledged, then delivers every outbox message due at Clock.Now() and
+// returns once none is due and none is in flight, or when ctx ends.
 // Messages that come due later, such as a retry after a backoff, wait for the clock to
 // move and the next Settle. In a dry run it sends nothing. On the wall clock the
 // sender's own loop delivers and Settle is an error.
@@ -239,6 +253,9 @@ func (m *Main) Settle(ctx context.Context) error {
 	}
 	m.settleMu.Lock()
 	defer m.settleMu.Unlock()
+	if err := m.bot.Idle(ctx); err != nil {
+		return err
+	}
 	return m.sender.Drain(ctx)
 }
 

@@ -37,13 +37,12 @@ func newFake(t *testing.T, clock *simclock.Clock) *slackfake.Server {
 
 // testConfig configures the app for the fake, with its database in dir.
 func testConfig(fake *slackfake.Server, dir string) Config {
-	return Config{
-		Slack:    SlackConfig{AppToken: fake.AppToken(), BotToken: fake.BotToken(), APIURL: fake.APIURL()},
-		Database: DatabaseConfig{Path: filepath.Join(dir, "rm.db")},
-		Program:  ProgramConfig{Admins: []string{adminID}, Language: "ja", Timezone: "Asia/Tokyo"},
-		Schedule: ScheduleConfig{CatchUpWindow: 24 * time.Hour},
-		Outbox:   OutboxConfig{RatePerSecond: 50, Burst: 10},
-	}
+	c := Defaults()
+	c.Slack = SlackConfig{AppToken: fake.AppToken(), BotToken: fake.BotToken(), APIURL: fake.APIURL()}
+	c.Database.Path = filepath.Join(dir, "rm.db")
+	c.Program.Admins = []string{adminID}
+	c.Outbox.RatePerSecond, c.Outbox.Burst = 50, 10
+	return c
 }
 
 // serve opens m and runs it until the test ends; it returns once m is connected.
@@ -260,8 +259,12 @@ func TestConfigServiceOptions(t *testing.T) {
 		Language: "en", Admins: []string{adminID}, Departments: []string{"Sales"}, DefaultCadence: "weekly",
 		Topics:              []Topic{{ID: "genai", EN: "Generative AI", JA: "生成AI"}},
 		AllowSameDepartment: true, RepeatWindowRounds: 4,
+		NudgeAfterDays: 2, WorkingHours: "08:30-17:00", WorkingDays: []string{"mon", "tue"},
 	}}
-	o := c.serviceOptions()
+	o := c.serviceOptions(time.UTC)
+	if o.NudgeAfter != 48*time.Hour || o.WorkingHours.Start != 8*time.Hour+30*time.Minute || len(o.WorkingHours.Days) != 2 {
+		t.Errorf("session options = %+v", o)
+	}
 	if o.Language != mentoring.LangEN || len(o.Admins) != 1 || o.Admins[0] != adminID ||
 		len(o.Departments) != 1 || o.Cadence != mentoring.CadenceWeekly || !o.AllowSameDepartment ||
 		o.RepeatWindowRounds != 4 || len(o.Catalogue) != 1 || o.Catalogue[0] != (mentoring.Topic{ID: "genai", EN: "Generative AI", JA: "生成AI"}) {

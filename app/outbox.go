@@ -96,12 +96,17 @@ func claimErr(err error) error {
 func (m *Main) newSender() (*outbox.Sender, error) {
 	c := m.Config.Outbox
 	methodRate := c.MethodRatePerMinute
-	if methodRate == 0 {
-		methodRate = -1 // paced by Slack's Retry-After alone
+	if methodRate == 0 || m.simulated {
+		// Paced by Slack's Retry-After alone. A simulated run plays weeks in seconds
+		// against a fake Slack: pacing Tier 3 calls in real time would only stall it.
+		methodRate = -1
 	}
 	return outbox.NewSender(outbox.Options{
 		Store: outboxStore{m.db}, Slack: m.bot.API(), Renderer: m.bot, Clock: m.clock,
-		Logger:        m.Log.With("component", "outbox"),
+		Logger: m.Log.With("component", "outbox"),
+		// A simulated run delivers one message at a time, in the order they were queued,
+		// so it plays the same way every time.
+		Workers:       m.sendWorkers(),
 		RatePerSecond: c.RatePerSecond, Burst: c.Burst, MethodRatePerMinute: methodRate,
 		Lease: c.Lease, RequestTimeout: c.RequestTimeout, MaxAge: c.MaxAge,
 		ShutdownGrace: shutdownGrace / 2,

@@ -7,13 +7,19 @@ import (
 	"github.com/reverse-mentor/reverse-mentor/mentoring"
 )
 
-// serviceOptions maps the configuration onto the domain's options.
-func (c Config) serviceOptions() mentoring.Options {
+// serviceOptions maps the configuration onto the domain's options; loc is the
+// programme's time zone.
+func (c Config) serviceOptions(loc *time.Location) mentoring.Options {
 	var catalogue mentoring.Catalogue
 	for _, t := range c.Program.Topics {
 		catalogue = append(catalogue, mentoring.Topic{ID: t.ID, EN: t.EN, JA: t.JA})
 	}
 	lang, _ := mentoring.ParseLang(c.Program.Language)
+	// Validated at load; a configuration built in code without them gets the defaults.
+	wh, err := mentoring.ParseWorkingHours(c.Program.WorkingHours, c.Program.WorkingDays)
+	if err != nil {
+		wh = mentoring.DefaultWorkingHours()
+	}
 	return mentoring.Options{
 		Language:    lang,
 		Catalogue:   catalogue,
@@ -23,6 +29,12 @@ func (c Config) serviceOptions() mentoring.Options {
 
 		AllowSameDepartment: c.Program.AllowSameDepartment,
 		RepeatWindowRounds:  c.Program.RepeatWindowRounds,
+
+		Location:     loc,
+		MinGroupSize: c.Program.MinGroupSize,
+		HRChannel:    c.Program.HRChannel,
+		NudgeAfter:   time.Duration(c.Program.NudgeAfterDays) * 24 * time.Hour,
+		WorkingHours: wh,
 	}
 }
 

@@ -179,6 +179,11 @@ func New(prog Programme, events EventLog, opts Options) (*Bot, error) {
 // API returns the bot's Web API client, for other adapters (the outbox sender) to share.
 func (b *Bot) API() *slack.Client { return b.api }
 
+// Idle returns once every envelope acknowledged so far has been handled: no job is
+// queued or running. A driver of a simulated clock calls it before moving the clock, so
+// everything a person's action caused happens at the time of the action.
+func (b *Bot) Idle(ctx context.Context) error { return b.pool.wait(ctx) }
+
 // Ready is closed once the first Socket Mode connection is up.
 func (b *Bot) Ready() <-chan struct{} { return b.ready }
 

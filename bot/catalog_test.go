@@ -74,7 +74,13 @@ func TestCatalog_TemplatesRenderWithoutGaps(t *testing.T) {
 		"Topics": "t", "Languages": "l", "Cadence": "c", "Capacity": 1, "IsMentor": true,
 		"ID": 3, "Pairs": 2, "Unmatched": 1, "By": "UHR", "Page": 1, "Pages": 2, "Mentor": "UM", "Mentee": "UE",
 		"User": "UX", "Reason": "r", "Hours": "1", "TZ": "tz", "Score": "2.0", "Partner": "UP", "Queued": 1, "Sent": 2, "Retried": 0, "Failed": 0, "Waiting": 2, "Partners": "<@UP>", "Status": "approved",
-		"Command": "/reverse-mentor x", "Alias": "x", "Joined": 1, "Active": 1, "Paused": 0, "Left": 0, "Mentors": 1, "Mentees": 0}
+		"Command": "/reverse-mentor x", "Alias": "x", "Joined": 1, "Active": 1, "Paused": 0, "Left": 0, "Mentors": 1, "Mentees": 0,
+		"Count": 2, "Points": "+2", "Why": "w", "Slot": 1, "Managers": "<@UM>", "A": 1, "B": 2, "BeforeA": "1.0", "BeforeB": "2.0",
+		"AfterA": "1.0", "AfterB": "2.0", "Delta": "+0", "Free": 1, "Proposed": 2, "Date": "2026-04-06",
+		"K": 5, "Spark": "▁▃▅", "Value": "3.2", "Weeks": 8, "From": "6/19", "To": "6/26", "New": 1, "Stalled": 0, "Due": 4,
+		"Held": 3, "Open": 1, "Handled": 2, "Groups": "Sales 5", "Changes": "mood up 0.2",
+		"Purpose": "p", "Rate": 75, "RateShown": true, "Answers": 12, "Again": "8.5", "Subject": "s", "Before": "2.0",
+		"After": "3.5", "Change": "+1.5", "People": 6, "Flags": 2}
 	for _, l := range mentoring.Langs {
 		for _, k := range keys {
 			s := cat.T(l, k, data)
@@ -104,7 +110,16 @@ func TestCatalog_DynamicKeysComplete(t *testing.T) {
 	for _, r := range []string{mentoring.ReasonSameDepartment, mentoring.ReasonReportingLine, mentoring.ReasonRepeat,
 		mentoring.ReasonNoLanguage, mentoring.ReasonNoPartner, mentoring.ReasonCapacityFull, mentoring.ReasonOutnumbered,
 		mentoring.ReasonRemovedByHR} {
-		want = append(want, "reason_"+r)
+		for _, role := range []mentoring.Role{mentoring.RoleMentor, mentoring.RoleMentee} {
+			want = append(want, hrReasonKey(r, role), personReasonKey(r, role))
+		}
+	}
+	for _, r := range []string{mentoring.ReasonNoFreeMentor, mentoring.ReasonSwappedByHR} {
+		want = append(want, "round_slot_"+r)
+	}
+	for _, c := range []string{mentoring.ChangeLeft, mentoring.ChangePaused, mentoring.ChangeRole, mentoring.ChangePaired,
+		mentoring.ChangeCapacity, mentoring.ChangeRules} {
+		want = append(want, "change_"+c)
 	}
 	for _, r := range []string{mentoring.ReasonSameDepartment, mentoring.ReasonReportingLine, mentoring.ReasonRepeat, mentoring.ReasonNoLanguage} {
 		want = append(want, "rule_"+r)

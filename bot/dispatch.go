@@ -17,6 +17,7 @@ import (
 // with the person's answers and an inline note, a click is answered from a bounded queue,
 // and an event is left unacknowledged for Slack to redeliver (handling it is idempotent).
 func (b *Bot) dispatch(ctx context.Context, evt socketmode.Event) {
+	defer b.pool.hold()()
 	defer func() {
 		b.origin = origin{}
 		if r := recover(); r != nil {

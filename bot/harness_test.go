@@ -88,16 +88,13 @@ func newHarness(t testing.TB, opts ...harnessOption) *harness {
 	t.Cleanup(func() { fake.Close() })
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "test.db")
-	m := &app.Main{
-		Config: app.Config{
-			Slack:    app.SlackConfig{AppToken: fake.AppToken(), BotToken: fake.BotToken(), APIURL: fake.APIURL()},
-			Database: app.DatabaseConfig{Path: path},
-			Program:  app.ProgramConfig{Admins: []string{adminID}, Language: string(mentoring.LangJA)},
-			Outbox:   app.OutboxConfig{RatePerSecond: 50, Burst: 10},
-		},
-		Log:   testLogger(t),
-		Clock: clock,
-	}
+	conf := app.Defaults()
+	conf.Slack = app.SlackConfig{AppToken: fake.AppToken(), BotToken: fake.BotToken(), APIURL: fake.APIURL()}
+	conf.Database.Path = path
+	conf.Program.Admins = []string{adminID}
+	conf.Program.Language = string(mentoring.LangJA)
+	conf.Outbox.RatePerSecond, conf.Outbox.Burst = 50, 10
+	m := &app.Main{Config: conf, Log: testLogger(t), Clock: clock}
 	t.Cleanup(func() {
 		if err := m.Close(); err != nil {
 			t.Error(err)

@@ -30,7 +30,7 @@ func renderHelp(cat *Catalog, lang mentoring.Lang, cmds *commandTable, admin boo
 	if admin {
 		blocks = append(blocks, section(adminCommands(cat, lang, cmds)))
 	}
-	return append(blocks, contextText(cat.T(lang, "help_footer", nil)))
+	return blocks
 }
 
 // adminCommands lists the admin-only commands under their title.

@@ -15,10 +15,12 @@ type homeData struct {
 	Lang        mentoring.Lang
 	Participant *mentoring.Participant // nil for someone who has not joined
 	Pairs       []mentoring.Pair
+	Unpaired    *mentoring.Unpaired // how the last round left them without a partner, if it did
 	Admin       bool
-	Counts      mentoring.Counts // for admins
-	Outbox      *OutboxStatus    // for admins, when known
-	Pending     *mentoring.Round // for admins: the proposal waiting for review
+	Counts      mentoring.Counts  // for admins
+	Outbox      *OutboxStatus     // for admins, when known
+	Pending     *mentoring.Round  // for admins: the proposal waiting for review
+	Gaps        mentoring.OrgGaps // for admins: where reporting lines are known only in part
 	Now         time.Time
 }
 
@@ -33,12 +35,16 @@ func (b *Bot) publishHome(ctx context.Context, userID string) {
 		if d.Pairs, err = b.people.PairsOf(ctx, userID); err != nil {
 			b.log.Error("home: pairs", "user", userID, "err", err)
 		}
+		d.Unpaired = b.unpaired(ctx, userID, d.Pairs)
 	case mentoring.ErrorCode(err) != mentoring.ENOTJOINED:
 		b.log.Error("home: participant", "user", userID, "err", err)
 	}
 	if d.Admin {
 		if d.Counts, err = b.figures.Counts(ctx); err != nil {
 			b.log.Error("home: counts", "err", err)
+		}
+		if d.Gaps, err = b.figures.OrgGaps(ctx); err != nil {
+			b.log.Error("home: org gaps", "err", err)
 		}
 		d.Outbox = b.outboxStatus(ctx)
 		if r, err := b.rounds.PendingRound(ctx, userID); err == nil {
@@ -80,7 +86,7 @@ func renderHome(cat *Catalog, cmds *commandTable, d homeData, catalogue mentorin
 		blocks = append(blocks,
 			section(statusLine(cat, l, p, d.Now)),
 			section(profileSummary(cat, l, p.Profile, catalogue)),
-			section(pairSummary(cat, l, p.UserID, d.Pairs)),
+			section(pairSummary(cat, l, p, d.Pairs, d.Unpaired)),
 			slack.NewActionBlock("actions_home",
 				button(actionOpenJoin, cat.T(l, "button_edit", nil), "", slack.StylePrimary),
 				button(actionHelp, cat.T(l, "button_help", nil), "", ""),
@@ -102,9 +108,10 @@ func renderHome(cat *Catalog, cmds *commandTable, d homeData, catalogue mentorin
 			header(cat.T(l, "admin_title", nil)),
 			section(cat.T(l, "admin_counts", countsData(d.Counts))),
 		)
+		blocks = append(blocks, orgPrompt(cat, l, d.Gaps)...)
 		if d.Pending != nil {
 			blocks = append(blocks, section(cat.T(l, "home_round_pending", map[string]any{"ID": d.Pending.ID,
-				"Pairs": len(d.Pending.Proposal.Pairs), "By": d.Pending.CreatedBy})))
+				"Pairs": cat.N(l, "count_pairs", len(d.Pending.Proposal.Pairs), nil), "By": d.Pending.CreatedBy})))
 		}
 		blocks = append(blocks, slack.NewActionBlock("actions_admin",
 			button(actionRoundPropose, cat.T(l, "round_button_propose", nil), "", "")))

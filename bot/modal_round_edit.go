@@ -61,7 +61,7 @@ func renderRoundEdit(cat *Catalog, lang mentoring.Lang, r mentoring.Round, names
 		if i == MaxOptions {
 			break
 		}
-		label := fmt.Sprintf("%d. %s → %s", i+1, nameOr(names, p.MentorID), nameOr(names, p.MenteeID))
+		label := fmt.Sprintf("%d. %s → %s · %.1f", i+1, nameOr(names, p.MentorID), nameOr(names, p.MenteeID), p.Score)
 		opts = append(opts, option(strconv.Itoa(i), label))
 	}
 	a := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(t("round_edit_pick"), 150), fieldPairA, opts...)
@@ -180,9 +180,7 @@ func (b *Bot) applyRoundEdit(ctx context.Context, by, viewID string, meta modalM
 	switch {
 	case err == nil:
 		b.log.Info("round edited", "round", r.ID, "by", by, "action", e.Action)
-		result = slack.ModalViewRequest{Type: slack.VTModal, Title: plain(b.cat.T(lang, "round_edit_title", nil), MaxModalTitle),
-			Close:  plain(b.cat.T(lang, "modal_close", nil), MaxModalTitle),
-			Blocks: slack.Blocks{BlockSet: []slack.Block{section(b.cat.T(lang, "round_edit_done", nil))}}}
+		result = renderRoundEdited(b.cat, lang, r, e)
 		b.updateRoundMessage(ctx, meta.Channel, meta.TS, lang, r, 0, "")
 	default:
 		de, ok := asDomainError(err)
@@ -213,4 +211,15 @@ func (b *Bot) explain(ctx context.Context, lang mentoring.Lang, de *mentoring.Er
 		data["Reason"] = b.cat.T(lang, "rule_"+reason, nil)
 	}
 	return b.cat.T(lang, de.MessageKey, data)
+}
+
+// renderRoundEdited is the modal after an edit: done, and for a swap what it did to the
+// two pairs' scores, with a warning when it made either worse.
+func renderRoundEdited(cat *Catalog, lang mentoring.Lang, r mentoring.Round, e roundEdit) slack.ModalViewRequest {
+	blocks := []slack.Block{section(cat.T(lang, "round_edit_done", nil))}
+	if e.Action == "swap" && r.Proposal.LastSwap != nil {
+		blocks = append(blocks, section(swapNote(cat, lang, *r.Proposal.LastSwap)))
+	}
+	return slack.ModalViewRequest{Type: slack.VTModal, Title: plain(cat.T(lang, "round_edit_title", nil), MaxModalTitle),
+		Close: plain(cat.T(lang, "modal_close", nil), MaxModalTitle), Blocks: slack.Blocks{BlockSet: blocks}}
 }

@@ -34,6 +34,14 @@ func (b *Bot) Render(ctx context.Context, n mentoring.Notice) (string, []slack.B
 		render = func(l mentoring.Lang) (string, []slack.Block, error) {
 			return b.cat.T(l, "orientation_title", nil), renderOrientation(b.cat, l, d), nil
 		}
+	case mentoring.NoticeNotPaired:
+		var d mentoring.NotPairedData
+		if err := json.Unmarshal(n.Data, &d); err != nil {
+			return "", nil, fmt.Errorf("render %s: %w", n.Key, err)
+		}
+		render = func(l mentoring.Lang) (string, []slack.Block, error) {
+			return b.cat.T(l, "not_paired_title", nil), renderNotPaired(b.cat, l, d), nil
+		}
 	default:
 		return "", nil, fmt.Errorf("render %s: unknown kind %q", n.Key, n.Kind)
 	}
@@ -103,11 +111,7 @@ func renderIntro(cat *Catalog, lang mentoring.Lang, d mentoring.IntroData, catal
 // renderOrientation is the private DM after pairing: for a mentor, how to lead a senior
 // and where to turn if it feels heavy; for a mentee, how to learn from a junior.
 func renderOrientation(cat *Catalog, lang mentoring.Lang, d mentoring.OrientationData) []slack.Block {
-	var partners []string
-	for _, p := range d.Partners {
-		partners = append(partners, "<@"+p+">")
-	}
-	who := strings.Join(partners, cat.T(lang, "list_separator", nil))
+	who := nameList(cat, lang, d.Partners)
 	if d.Role == mentoring.RoleMentor {
 		return []slack.Block{
 			header(cat.T(lang, "orientation_title", nil)),

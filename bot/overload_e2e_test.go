@@ -60,12 +60,13 @@ func newBotRig(t *testing.T, opts bot.Options, fakeOpts slackfake.Options) *botR
 	}
 	t.Cleanup(func() { fake.Close() })
 	path := filepath.Join(t.TempDir(), "rm.db")
-	m := &app.Main{Config: app.Config{
-		Slack:    app.SlackConfig{AppToken: fake.AppToken(), BotToken: fake.BotToken(), APIURL: fake.APIURL()},
-		Database: app.DatabaseConfig{Path: path},
-		Program:  app.ProgramConfig{Admins: []string{adminID}, Language: string(mentoring.LangJA)},
-		Outbox:   app.OutboxConfig{RatePerSecond: 50, Burst: 10},
-	}, Log: testLogger(t)}
+	conf := app.Defaults()
+	conf.Slack = app.SlackConfig{AppToken: fake.AppToken(), BotToken: fake.BotToken(), APIURL: fake.APIURL()}
+	conf.Database.Path = path
+	conf.Program.Admins = []string{adminID}
+	conf.Program.Language = string(mentoring.LangJA)
+	conf.Outbox.RatePerSecond, conf.Outbox.Burst = 50, 10
+	m := &app.Main{Config: conf, Log: testLogger(t)}
 	t.Cleanup(func() { m.Close() })
 	if err := m.Open(context.Background()); err != nil {
 		t.Fatal(err)

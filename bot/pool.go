@@ -38,14 +38,18 @@ type pool struct {
 	cancel       context.CancelFunc
 	mu           sync.Mutex
 	closed       bool
-	abandoning   atomic.Bool  // stopping: queued jobs are abandoned, not started
-	stopBy       atomic.Int64 // when the stop's grace ends (unix nanoseconds)
+	busy         int           // jobs queued or running; guarded by mu
+	idle         chan struct{} // closed while busy is 0; guarded by mu
+	abandoning   atomic.Bool   // stopping: queued jobs are abandoned, not started
+	stopBy       atomic.Int64  // when the stop's grace ends (unix nanoseconds)
 	keys         keyedLocks
 	abandoned    atomic.Int64
 }
 
 func newPool(workers, size int, log *slog.Logger) *pool {
-	return &pool{workers: workers, queue: make(chan job, size), log: log}
+	idle := make(chan struct{})
+	close(idle)
+	return &pool{workers: workers, queue: make(chan job, size), log: log, idle: idle}
 }
 
 func (p *pool) start(ctx context.Context) {
@@ -55,10 +59,12 @@ func (p *pool) start(ctx context.Context) {
 			for j := range p.queue {
 				if p.abandoning.Load() {
 					p.abandon(j)
+					p.done()
 					continue
 				}
 				p.yieldToAcks()
 				p.runJob(j)
+				p.done()
 			}
 		})
 	}
@@ -103,9 +109,48 @@ func (p *pool) submit(j job) bool {
 	}
 	select {
 	case p.queue <- j:
+		if p.busy == 0 {
+			p.idle = make(chan struct{})
+		}
+		p.busy++
 		return true
 	default:
 		return false
+	}
+}
+
+// hold counts the pool busy until the returned release is called: the Socket Mode loop
+// holds it while it acknowledges an envelope and queues its job, so that Idle never
+// reports idle between the acknowledgement and the job.
+func (p *pool) hold() (release func()) {
+	p.mu.Lock()
+	if p.busy == 0 {
+		p.idle = make(chan struct{})
+	}
+	p.busy++
+	p.mu.Unlock()
+	return p.done
+}
+
+// done records that a job has finished.
+func (p *pool) done() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.busy--; p.busy == 0 {
+		close(p.idle)
+	}
+}
+
+// wait returns once no job is queued or running, or when ctx ends.
+func (p *pool) wait(ctx context.Context) error {
+	p.mu.Lock()
+	idle := p.idle
+	p.mu.Unlock()
+	select {
+	case <-idle:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 
@@ -194,12 +239,14 @@ func (p *pool) stop(drain time.Duration) {
 			if time.Now().After(stopBy) {
 				p.abandoned.Add(1)
 				p.log.Error("stopping: no time left to tell the person", "job", j.name)
+				p.done()
 				continue
 			}
 			slots <- struct{}{}
 			wg.Go(func() {
 				defer func() { <-slots }()
 				p.abandon(j)
+				p.done()
 			})
 		}
 		wg.Wait()

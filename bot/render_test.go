@@ -78,8 +78,9 @@ func TestRender_Golden(t *testing.T) {
 		t.Run(lang, func(t *testing.T) {
 			golden(t, "help."+lang, renderHelp(cat, l, cmds, false))
 			golden(t, "help_admin."+lang, renderHelp(cat, l, cmds, true))
+			gaps := mentoring.OrgGaps{People: 3, Managers: []string{"U0MGR0001", "U0MGR0002"}}
 			golden(t, "admin_figures."+lang, renderFigures(cat, l, cmds, mentoring.Counts{Active: 40, Paused: 3, Left: 2, Mentors: 22, Mentees: 21},
-				&OutboxStatus{Queued: 3, Sent: 120, Retried: 4, Failed: 1, OldestQueued: now.Add(-90 * time.Second)}, now))
+				gaps, &OutboxStatus{Queued: 3, Sent: 120, Retried: 4, Failed: 1, OldestQueued: now.Add(-90 * time.Second)}, now))
 			golden(t, "join_modal_new."+lang, renderJoinModal(cat, joinForm{
 				Lang: l, Draft: mentoring.Profile{Cadence: mentoring.CadenceBiweekly, Capacity: 1, Languages: []mentoring.Lang{l}},
 				Catalogue: catalogue,
@@ -88,15 +89,26 @@ func TestRender_Golden(t *testing.T) {
 				Lang: l, Draft: p.Profile, Editing: true, Catalogue: catalogue,
 				Departments: []string{"Sales", "Marketing <team> & co", "Engineering"},
 			}))
-			golden(t, "status."+lang, renderStatus(cat, l, p, nil, catalogue, now))
+			golden(t, "status."+lang, renderStatus(cat, l, p, nil, nil, catalogue, now))
 			golden(t, "status_paired."+lang, renderStatus(cat, l, p, []mentoring.Pair{{MentorID: p.UserID, MenteeID: "U0MENTEE1",
-				Cadence: mentoring.CadenceMonthly, CreatedAt: now}}, catalogue, now))
+				Cadence: mentoring.CadenceMonthly, CreatedAt: now}}, nil, catalogue, now))
+			golden(t, "status_unpaired."+lang, renderStatus(cat, l, p, nil, &mentoring.Unpaired{RoundID: 7, DecidedAt: now,
+				Role: mentoring.RoleMentor, Reason: mentoring.ReasonOutnumbered}, catalogue, now))
+			golden(t, "not_paired."+lang, renderNotPaired(cat, l, mentoring.NotPairedData{RoundID: 7, UserID: "U0MENTEE3",
+				Role: mentoring.RoleMentee, Reason: mentoring.ReasonCapacityFull}))
 			golden(t, "joined."+lang, renderJoined(cat, l, mentoring.JoinResult{Participant: p, Created: true}, catalogue))
 			round := sampleRound()
 			golden(t, "round_proposed."+lang, renderRound(cat, l, round, 0, catalogue, ""))
 			approved := round
 			approved.Status, approved.DecidedBy = mentoring.RoundApproved, "UHRADMIN1"
 			golden(t, "round_approved."+lang, renderRound(cat, l, approved, 0, catalogue, ""))
+			golden(t, "round_changed."+lang, renderRound(cat, l, round, 0, catalogue, renderChanges(cat, l, []mentoring.RoundChange{
+				{Kind: mentoring.ChangeLeft, UserID: "U0MENTEE1", MentorID: "U0MENTOR1", MenteeID: "U0MENTEE1"},
+				{Kind: mentoring.ChangePaired, UserID: "U0MENTEE2", MentorID: "U0MENTOR2", MenteeID: "U0MENTEE2", PartnerID: "U0MENTOR9"},
+				{Kind: mentoring.ChangeCapacity, UserID: "U0MENTOR2", MentorID: "U0MENTOR2", MenteeID: "U0MENTEE2", Capacity: 2, Taken: 2, Proposed: 1},
+				{Kind: mentoring.ChangeRules, UserID: "U0MENTOR1", MentorID: "U0MENTOR1", MenteeID: "U0MENTEE3", Reason: mentoring.ReasonReportingLine},
+			})))
+			golden(t, "round_swapped."+lang, renderRoundEdited(cat, l, round, roundEdit{Action: "swap", A: 0, B: 1}))
 			golden(t, "round_edit."+lang, renderRoundEdit(cat, l, round, map[string]string{"U0MENTOR1": "Sato Aoi"},
 				modalMeta{Lang: l, Round: 7, Version: 2, Channel: "D1", TS: "1.2"}, "swap refused"))
 			golden(t, "intro."+lang, renderIntro(cat, l, mentoring.IntroData{RoundID: 7, MentorID: "U0MENTOR1", MenteeID: "U0MENTEE1",
@@ -109,7 +121,7 @@ func TestRender_Golden(t *testing.T) {
 			golden(t, "home_admin."+lang, renderHome(cat, cmds, homeData{Lang: l, Participant: &p, Admin: true, Now: now,
 				Counts:  mentoring.Counts{Active: 40, Paused: 3, Left: 2, Mentors: 22, Mentees: 21},
 				Outbox:  &OutboxStatus{Queued: 3, Sent: 120, Retried: 4, Failed: 1, OldestQueued: now.Add(-90 * time.Second)},
-				Pending: &round}, catalogue))
+				Pending: &round, Gaps: gaps}, catalogue))
 		})
 	}
 }
@@ -118,11 +130,20 @@ func sampleRound() mentoring.Round {
 	return mentoring.Round{ID: 7, Version: 2, Status: mentoring.RoundProposed, CreatedBy: "UHRADMIN1",
 		Proposal: mentoring.Proposal{
 			Pairs: []mentoring.ProposedPair{
-				{MentorID: "U0MENTOR1", MenteeID: "U0MENTEE1", Score: 21.5, SharedTopics: []string{"genai", "slack"},
-					Languages: []mentoring.Lang{mentoring.LangJA}},
-				{MentorID: "U0MENTOR2", MenteeID: "U0MENTEE2", Score: 2, Languages: []mentoring.Lang{mentoring.LangEN}, TZGapHours: 8},
+				{MentorID: "U0MENTOR1", MenteeID: "U0MENTEE1", Score: 33, SharedTopics: []string{"genai", "slack"},
+					Languages: []mentoring.Lang{mentoring.LangJA},
+					Parts:     mentoring.ScoreParts{Topics: 20, FreeTopics: 2, Seniority: 3, Levels: 3, Waiting: 8, WaitedWeeks: 16}},
+				{MentorID: "U0MENTOR2", MenteeID: "U0MENTEE2", Score: 2, Languages: []mentoring.Lang{mentoring.LangEN}, TZGapHours: 8,
+					Parts: mentoring.ScoreParts{Topics: 0, TimeZone: -12, Waiting: 14, WaitedWeeks: 28}, UnknownAbove: []string{"U0MGR0001"}},
+				{MentorID: "U0MENTOR1", MenteeID: "U0MENTEE3", Score: 10.5, SharedTopics: []string{"slack"},
+					Languages: []mentoring.Lang{mentoring.LangJA}, ExtraSlot: 1, SlotReason: mentoring.ReasonNoFreeMentor,
+					Parts: mentoring.ScoreParts{Topics: 10, Waiting: 0.5, WaitedWeeks: 1}},
 			},
-			Unmatched: []mentoring.Unmatched{{UserID: "U0MENTOR3", Role: mentoring.RoleMentor, Reason: mentoring.ReasonReportingLine}},
+			Unmatched: []mentoring.Unmatched{
+				{UserID: "U0MENTOR3", Role: mentoring.RoleMentor, Reason: mentoring.ReasonReportingLine},
+				{UserID: "U0MENTEE4", Role: mentoring.RoleMentee, Reason: mentoring.ReasonOutnumbered},
+			},
+			LastSwap: &mentoring.SwapEffect{Pairs: [2]int{0, 1}, Before: [2]float64{33, 24.5}, After: [2]float64{23, 14.5}},
 		}}
 }
 

@@ -131,107 +131,6 @@ func renderPairs(cat *Catalog, lang mentoring.Lang, pairs []mentoring.Pair) []sl
 	return append(blocks, section(text))
 }
 
-// renderRound renders a round for HR: a proposal with its pairs (one page of them), the
-// unmatched people with reasons, and the buttons; or the outcome of a decided round.
-func renderRound(cat *Catalog, lang mentoring.Lang, r mentoring.Round, page int, catalogue mentoring.Catalogue, note string) []slack.Block {
-	t := func(key string, data map[string]any) string { return cat.T(lang, key, data) }
-	p := r.Proposal
-	pages := max(1, (len(p.Pairs)+pairsPerPage-1)/pairsPerPage)
-	page = min(max(page, 0), pages-1)
-	blocks := []slack.Block{header(t("round_title", map[string]any{"ID": r.ID}))}
-	if note != "" {
-		blocks = append(blocks, section(note))
-	}
-	switch r.Status {
-	case mentoring.RoundApproved:
-		blocks = append(blocks, section(t("round_approved", map[string]any{"By": r.DecidedBy, "Pairs": len(p.Pairs)})))
-	case mentoring.RoundCancelled:
-		blocks = append(blocks, section(t("round_cancelled", map[string]any{"By": r.DecidedBy})))
-	case mentoring.RoundSuperseded:
-		blocks = append(blocks, section(t("round_superseded", nil)))
-	default:
-		blocks = append(blocks, section(t("round_summary", map[string]any{"Pairs": len(p.Pairs), "Unmatched": len(p.Unmatched)})))
-	}
-	blocks = append(blocks, slack.NewDividerBlock())
-	lo, hi := page*pairsPerPage, min(len(p.Pairs), (page+1)*pairsPerPage)
-	for i := lo; i < hi; i++ {
-		blocks = append(blocks, section(pairLine(cat, lang, i, p.Pairs[i], catalogue)))
-	}
-	if len(p.Pairs) == 0 {
-		blocks = append(blocks, section(t("round_no_pairs", nil)))
-	}
-	if len(p.Unmatched) > 0 {
-		text := t("round_unmatched_title", nil)
-		for i, u := range p.Unmatched {
-			line := t("round_unmatched_line", map[string]any{"User": u.UserID,
-				"Role": t("role_name_"+roleKey(u.Role), nil), "Reason": t("reason_"+u.Reason, nil)})
-			if len([]rune(text))+len([]rune(line)) > MaxSectionText-100 {
-				text += "\n" + t("list_more", map[string]any{"N": len(p.Unmatched) - i})
-				break
-			}
-			text += "\n" + line
-		}
-		blocks = append(blocks, section(text))
-	}
-	if pages > 1 {
-		blocks = append(blocks, contextText(t("round_page", map[string]any{"Page": page + 1, "Pages": pages})))
-	}
-	if r.Status != mentoring.RoundProposed {
-		return blocks
-	}
-	ref := roundRef{ID: r.ID, Version: r.Version, Page: page}
-	approve := button(actionRoundApprove, t("round_button_approve", nil), ref.String(), slack.StylePrimary)
-	approve.Confirm = slack.NewConfirmationBlockObject(plain(t("round_confirm_title", nil), 100),
-		plain(t("round_confirm_text", map[string]any{"Pairs": len(p.Pairs)}), 300),
-		plain(t("round_confirm_yes", nil), 30), plain(t("modal_cancel", nil), 30))
-	cancel := button(actionRoundCancel, t("round_button_cancel", nil), ref.String(), slack.StyleDanger)
-	cancel.Confirm = slack.NewConfirmationBlockObject(plain(t("round_cancel_title", nil), 100),
-		plain(t("round_cancel_text", nil), 300), plain(t("round_button_cancel", nil), 30), plain(t("modal_cancel", nil), 30))
-	cancel.Confirm.Style = slack.StyleDanger
-	var elems []slack.BlockElement
-	if len(p.Pairs) > 0 {
-		elems = append(elems, approve, button(actionRoundEdit, t("round_button_edit", nil), ref.String(), ""))
-	}
-	elems = append(elems, button(actionRoundRerun, t("round_button_rerun", nil), ref.String(), ""), cancel)
-	blocks = append(blocks, slack.NewActionBlock("actions_round", elems...))
-	if pages > 1 {
-		var nav []slack.BlockElement
-		if page > 0 {
-			nav = append(nav, button(actionRoundPage, t("button_prev", nil), roundRef{r.ID, r.Version, page - 1}.String(), ""))
-		}
-		if page < pages-1 {
-			nav = append(nav, button(actionRoundPageNext, t("button_next", nil), roundRef{r.ID, r.Version, page + 1}.String(), ""))
-		}
-		blocks = append(blocks, slack.NewActionBlock("actions_round_pages", nav...))
-	}
-	return blocks
-}
-
-// pairLine explains one proposed pair: who, what they share, language and time zones.
-func pairLine(cat *Catalog, lang mentoring.Lang, i int, p mentoring.ProposedPair, catalogue mentoring.Catalogue) string {
-	var topics []string
-	for _, id := range p.SharedTopics {
-		if tp, ok := catalogue.Topic(id); ok {
-			topics = append(topics, tp.Label(lang))
-		}
-	}
-	shared := cat.T(lang, "round_no_shared_topic", nil)
-	if len(topics) > 0 {
-		shared = strings.Join(topics, cat.T(lang, "list_separator", nil))
-	}
-	var langs []string
-	for _, l := range p.Languages {
-		langs = append(langs, cat.T(lang, "lang_name_"+string(l), nil))
-	}
-	tz := cat.T(lang, "round_tz_same", nil)
-	if p.TZGapHours > 0 {
-		tz = cat.T(lang, "round_tz_gap", map[string]any{"Hours": strconv.FormatFloat(p.TZGapHours, 'f', -1, 64)})
-	}
-	return cat.T(lang, "round_pair_line", map[string]any{"N": i + 1, "Mentor": p.MentorID, "Mentee": p.MenteeID,
-		"Topics": shared, "Languages": strings.Join(langs, cat.T(lang, "list_separator", nil)), "TZ": tz,
-		"Score": strconv.FormatFloat(p.Score, 'f', 1, 64)})
-}
-
 // roundClick is a click on a round preview: who clicked, in which language they read,
 // the round and page the button refers to, and the preview message to update.
 type roundClick struct {
@@ -319,8 +218,9 @@ func (b *Bot) actionRoundPage(ctx context.Context, cb slack.InteractionCallback,
 }
 
 // showRoundOutcome updates the preview in place with the round after a click. When
-// someone changed the round first, the fresh round is shown with a note; any other
-// error is told to the admin.
+// someone changed the round first, the fresh round is shown with a note; when the
+// programme changed under a proposal being approved, the fresh proposal made in its place
+// is shown with what changed; any other error is told to the admin.
 func (b *Bot) showRoundOutcome(ctx context.Context, c roundClick, r mentoring.Round, note string, err error) {
 	if err != nil {
 		if mentoring.ErrorCode(err) != mentoring.ECONFLICT || r.ID == 0 {
@@ -328,6 +228,11 @@ func (b *Bot) showRoundOutcome(ctx context.Context, c roundClick, r mentoring.Ro
 			return
 		}
 		note = b.cat.T(c.lang, "round_stale", nil)
+		if de, ok := asDomainError(err); ok && de.MessageKey == "round_changed" {
+			changes, _ := de.Data["Changes"].([]mentoring.RoundChange)
+			note = renderChanges(b.cat, c.lang, changes)
+			c.ref.Page = 0
+		}
 	}
 	b.updateRoundMessage(ctx, c.channel, c.ts, c.lang, r, c.ref.Page, note)
 }

@@ -145,7 +145,7 @@ func TestRound_PreviewSwapRemoveApprove(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitText(t, admin, "The proposal in your DM is updated")
-	waitText(t, admin, "1 pairs", "removed by HR")
+	waitText(t, admin, "*1 pair*", "HR took their pair out of this round")
 
 	if err := admin.Click(ctx, "round_approve"); err != nil {
 		t.Fatal(err)
@@ -155,8 +155,8 @@ func TestRound_PreviewSwapRemoveApprove(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if stats.Queued() != 3 {
-		t.Fatalf("want 1 intro and 2 orientations queued, got %+v", stats)
+	if stats.Queued() != 5 {
+		t.Fatalf("want 1 intro, 2 orientations and 2 notes to the people removed queued, got %+v", stats)
 	}
 	pairs, err := h.db.ActivePairs(ctx)
 	if err != nil || len(pairs) != 1 {
@@ -218,7 +218,7 @@ func TestRound_ApprovalSendsOneIntroPerPairAndOneOrientationPerPersonUnder429s(t
 		mentor, mentee := h.fake.Person(p.MentorID), h.fake.Person(p.MenteeID)
 		waitText(t, mentor, "ペアになりました", "<@"+p.MenteeID+">")
 		waitText(t, mentee, "ペアになりました", "<@"+p.MentorID+">")
-		waitText(t, mentor, "先輩を導く")
+		waitText(t, mentor, "先輩に教える")
 		waitText(t, mentee, "若手から学ぶときのコツ")
 	}
 	waitDrained(t, h)

@@ -18,15 +18,13 @@ import (
 // stop reports how long the app took to return.
 func runApp(t *testing.T, fake *slackfake.Server) (m *app.Main, stop func() time.Duration) {
 	t.Helper()
-	m = &app.Main{
-		Config: app.Config{
-			Slack:    app.SlackConfig{AppToken: fake.AppToken(), BotToken: fake.BotToken(), APIURL: fake.APIURL()},
-			Database: app.DatabaseConfig{Path: filepath.Join(t.TempDir(), "rm.db")},
-			Program:  app.ProgramConfig{Admins: []string{adminID}, Language: string(mentoring.LangJA)},
-			Outbox:   app.OutboxConfig{RatePerSecond: 50, Burst: 10},
-		},
-		Log: testLogger(t),
-	}
+	conf := app.Defaults()
+	conf.Slack = app.SlackConfig{AppToken: fake.AppToken(), BotToken: fake.BotToken(), APIURL: fake.APIURL()}
+	conf.Database.Path = filepath.Join(t.TempDir(), "rm.db")
+	conf.Program.Admins = []string{adminID}
+	conf.Program.Language = string(mentoring.LangJA)
+	conf.Outbox.RatePerSecond, conf.Outbox.Burst = 50, 10
+	m = &app.Main{Config: conf, Log: testLogger(t)}
 	t.Cleanup(func() { m.Close() })
 	if err := m.Open(context.Background()); err != nil {
 		t.Fatal(err)

@@ -14,6 +14,8 @@ import (
 type Participants interface {
 	Participant(ctx context.Context, userID string) (mentoring.Participant, error)
 	PairsOf(ctx context.Context, userID string) ([]mentoring.Pair, error)
+	// Unpaired tells whether the last approved round left the user without a partner.
+	Unpaired(ctx context.Context, userID string) (mentoring.Unpaired, bool, error)
 }
 
 // commandStatus is `/reverse-mentor status`: the person's status, profile and pair, or
@@ -37,16 +39,33 @@ func (b *Bot) commandStatus(ctx context.Context, r commandRequest) {
 		b.tellError(ctx, r.userID, r.responseURL, r.lang, err)
 		return
 	}
-	b.respond(ctx, r.responseURL, b.cat.T(r.lang, "status_title", nil), renderStatus(b.cat, r.lang, p, pairs, b.profiles.Catalogue(), b.clock.Now()))
+	b.respond(ctx, r.responseURL, b.cat.T(r.lang, "status_title", nil),
+		renderStatus(b.cat, r.lang, p, pairs, b.unpaired(ctx, p.UserID, pairs), b.profiles.Catalogue(), b.clock.Now()))
 }
 
-// renderStatus shows a participant where they stand.
-func renderStatus(cat *Catalog, lang mentoring.Lang, p mentoring.Participant, pairs []mentoring.Pair, catalogue mentoring.Catalogue, now time.Time) []slack.Block {
+// unpaired returns how the last round left a participant without a pair, or nil.
+func (b *Bot) unpaired(ctx context.Context, userID string, pairs []mentoring.Pair) *mentoring.Unpaired {
+	if len(pairs) > 0 {
+		return nil
+	}
+	u, ok, err := b.people.Unpaired(ctx, userID)
+	if err != nil {
+		b.log.Error("unpaired", "user", userID, "err", err)
+	}
+	if !ok {
+		return nil
+	}
+	return &u
+}
+
+// renderStatus shows a participant where they stand; unpaired, when not nil, is how the
+// last round left them without a partner.
+func renderStatus(cat *Catalog, lang mentoring.Lang, p mentoring.Participant, pairs []mentoring.Pair, unpaired *mentoring.Unpaired, catalogue mentoring.Catalogue, now time.Time) []slack.Block {
 	return []slack.Block{
 		header(cat.T(lang, "status_title", nil)),
 		section(statusLine(cat, lang, p, now)),
 		section(profileSummary(cat, lang, p.Profile, catalogue)),
-		section(pairSummary(cat, lang, p.UserID, pairs)),
+		section(pairSummary(cat, lang, p, pairs, unpaired)),
 		slack.NewActionBlock("actions_status",
 			button(actionOpenJoin, cat.T(lang, "button_edit", nil), "", ""),
 		),
@@ -68,8 +87,13 @@ func statusLine(cat *Catalog, lang mentoring.Lang, p mentoring.Participant, now 
 	return cat.T(lang, "status_active", map[string]any{"Since": p.JoinedAt.Format("2006-01-02")})
 }
 
-// pairSummary says who the participant is paired with, or that they are waiting.
-func pairSummary(cat *Catalog, lang mentoring.Lang, userID string, pairs []mentoring.Pair) string {
+// pairSummary says who the participant is paired with; or that the last round left them
+// without a partner, and why; or that they are waiting for a round.
+func pairSummary(cat *Catalog, lang mentoring.Lang, p mentoring.Participant, pairs []mentoring.Pair, unpaired *mentoring.Unpaired) string {
+	userID := p.UserID
+	if len(pairs) == 0 && unpaired != nil {
+		return unpairedLine(cat, lang, *unpaired, p.TZ)
+	}
 	if len(pairs) == 0 {
 		return cat.T(lang, "status_pair_none", nil)
 	}

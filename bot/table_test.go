@@ -259,7 +259,7 @@ func renderedSurfaces(t *testing.T) map[string]any {
 	for _, l := range mentoring.Langs {
 		round := sampleRound()
 		out["help "+string(l)] = renderHelp(cat, l, cmds, false)
-		out["status "+string(l)] = renderStatus(cat, l, p, nil, catalogue, now)
+		out["status "+string(l)] = renderStatus(cat, l, p, nil, nil, catalogue, now)
 		out["joined "+string(l)] = renderJoined(cat, l, mentoring.JoinResult{Participant: p, Created: true}, catalogue)
 		out["home newcomer "+string(l)] = renderHome(cat, cmds, homeData{Lang: l, Now: now}, catalogue)
 		out["home participant "+string(l)] = renderHome(cat, cmds, homeData{Lang: l, Participant: &p, Now: now}, catalogue)
@@ -270,7 +270,7 @@ func renderedSurfaces(t *testing.T) map[string]any {
 		out["admin round middle page "+string(l)] = renderRound(cat, l, long, 1, catalogue, "")
 		out["admin round edit "+string(l)] = renderRoundEdit(cat, l, round, nil, modalMeta{Lang: l, Round: 7, Version: 2}, "")
 		out["admin pairs "+string(l)] = renderPairs(cat, l, []mentoring.Pair{{MentorID: "U1", MenteeID: "U2", CreatedAt: now}})
-		out["admin figures with failures "+string(l)] = renderFigures(cat, l, cmds, mentoring.Counts{},
+		out["admin figures with failures "+string(l)] = renderFigures(cat, l, cmds, mentoring.Counts{}, mentoring.OrgGaps{},
 			&OutboxStatus{Failed: 1, FailedRows: []FailedMessage{{ID: 7, Kind: "intro", UserIDs: []string{"U1"}, Reason: "user_disabled"}}}, now)
 	}
 	return out

@@ -49,12 +49,26 @@ func buildOrganisation(n int, seed uint64) organisation {
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	var org organisation
 	next := 0
+	used := map[string]bool{}
+	// unique draws names until one is new, so no two people in the story share a name
+	// (after a few tries it adds a number, as a company directory would).
+	unique := func(draw func() string) string {
+		for range 20 {
+			if n := draw(); !used[n] {
+				used[n] = true
+				return n
+			}
+		}
+		n := fmt.Sprintf("%s %d", draw(), len(used))
+		used[n] = true
+		return n
+	}
 	add := func(dept, manager string, senior bool) *member {
 		next++
 		m := member{ID: fmt.Sprintf("U%07d", 1000+next), Department: dept, ManagerID: manager, Senior: senior}
 		english := rng.IntN(4) == 0
 		if english {
-			m.Name = enFirst[rng.IntN(len(enFirst))] + " " + enSurname[rng.IntN(len(enSurname))]
+			m.Name = unique(func() string { return enFirst[rng.IntN(len(enFirst))] + " " + enSurname[rng.IntN(len(enSurname))] })
 			m.Locale = "en-US"
 			if rng.IntN(2) == 0 {
 				m.TZ, m.TZLabel, m.TZOffset = "Europe/London", "Greenwich Mean Time", 0
@@ -66,7 +80,7 @@ func buildOrganisation(n int, seed uint64) organisation {
 			if senior {
 				given = jaSenior
 			}
-			m.Name = jaFamily[rng.IntN(len(jaFamily))] + " " + given[rng.IntN(len(given))]
+			m.Name = unique(func() string { return jaFamily[rng.IntN(len(jaFamily))] + " " + given[rng.IntN(len(given))] })
 			m.Locale = "ja-JP"
 			m.TZ, m.TZLabel, m.TZOffset = "Asia/Tokyo", "Japan Standard Time", 9*3600
 		}
@@ -135,4 +149,21 @@ func profileFor(m member, rng *rand.Rand, catalogue mentoring.Catalogue) (role m
 		capacity = "2"
 	}
 	return
+}
+
+// role names the member's place in the story, in lang.
+func (m member) role(lang mentoring.Lang) string {
+	switch {
+	case m.Admin && lang == mentoring.LangJA:
+		return "人事担当"
+	case m.Admin:
+		return "HR admin"
+	case m.Senior && lang == mentoring.LangJA:
+		return "管理職"
+	case m.Senior:
+		return "senior"
+	case lang == mentoring.LangJA:
+		return "若手"
+	}
+	return "junior"
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/bits"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -17,12 +18,37 @@ import (
 // optimum is the value of an optimal maximum assignment.
 type optimum struct {
 	assigned int
-	total    float64
+	// extra[l] counts the pairs beyond the (l+1)-th slot of their row, when rows have
+	// capacities.
+	extra [spreadLevels]int
+	total float64
 }
 
-// better reports whether a is preferred to b: more pairs, then less cost.
+// spreadLevels is how many levels of the spread the references track: enough for
+// capacities up to spreadLevels+1.
+const spreadLevels = 4
+
+// better reports whether a is preferred to b: more pairs, then fewer pairs beyond a row's
+// first slot, then beyond its second, and so on, then less cost.
 func (a optimum) better(b optimum) bool {
-	return a.assigned > b.assigned || (a.assigned == b.assigned && a.total < b.total)
+	if a.assigned != b.assigned {
+		return a.assigned > b.assigned
+	}
+	if a.extra != b.extra {
+		return slices.Compare(a.extra[:], b.extra[:]) < 0
+	}
+	return a.total < b.total
+}
+
+// spreadOf counts, for pairs that rows take, the pairs beyond each slot level.
+func spreadOf(taken []int) [spreadLevels]int {
+	var e [spreadLevels]int
+	for _, j := range taken {
+		for l := range e {
+			e[l] += max(0, j-l-1)
+		}
+	}
+	return e
 }
 
 // bruteEnumerate tries every partial matching of d.
@@ -41,7 +67,7 @@ func bruteEnumerate(d Dense) optimum {
 		for c := range d.Cols {
 			if x := d.At(r, c); !used[c] && !math.IsInf(x, 1) {
 				used[c] = true
-				walk(r+1, optimum{cur.assigned + 1, cur.total + x})
+				walk(r+1, optimum{assigned: cur.assigned + 1, total: cur.total + x})
 				used[c] = false
 			}
 		}
@@ -78,6 +104,9 @@ func bruteDP(d Dense, capacity []int) optimum {
 					continue
 				}
 				cand := o
+				for l := range cand.extra {
+					cand.extra[l] += max(0, bits.OnesCount(uint(sub))-l-1)
+				}
 				ok := true
 				for t := sub; t > 0; t &= t - 1 {
 					c := bits.TrailingZeros(uint(t))

@@ -51,26 +51,23 @@ func (d Dense) Row(r int) []float64 {
 //
 // It runs the Jonker–Volgenant shortest augmenting path method in O(n²·m) time at worst for
 // n = min(Rows, Cols) and m = max(Rows, Cols), and on large problems first tries the
-// sparse solver on the cheapest pairs of each row and column, keeping its answer when
-// the prices it ends with prove it optimal for the whole matrix. Beyond vectors and that
-// candidate graph it needs a copy of the matrix only when Rows > Cols, or when forbidden
-// pairs leave some rows of the smaller side unassigned.
+// sparse solver on the cheapest pairs of each row (of the smaller side, when the matrix
+// is not square) and keeps its answer when the prices it ends with prove it optimal for
+// the whole matrix; a rectangular matrix is then read once, in memory order, and never
+// transposed or padded. Beyond vectors and that candidate graph it needs a copy of the
+// matrix only when the proof fails on a matrix with Rows > Cols, or when forbidden pairs
+// leave some rows of the smaller side unassigned.
 func SolveDense(d Dense) (Assignment, error) {
-	hasInf, err := checkDense(d)
-	if err != nil {
+	if err := checkShape(d); err != nil {
 		return Assignment{}, err
 	}
 	n, m := d.Rows, d.Cols
 	a := Assignment{RowToCol: filled(n, -1)}
 	if n == 0 || m == 0 {
-		return a, nil
+		_, err := checkDense(d)
+		return a, err
 	}
-	if !hasInf {
-		err = solveDenseFull(d, a.RowToCol)
-	} else {
-		err = solveDenseForbidden(d, a.RowToCol)
-	}
-	if err != nil {
+	if err := solveDense(d, a.RowToCol); err != nil {
 		return Assignment{}, err
 	}
 	var sum compensatedSum
@@ -84,11 +81,42 @@ func SolveDense(d Dense) (Assignment, error) {
 	return a, nil
 }
 
+// solveDense writes an optimal maximum assignment of d, whose shape is valid and whose
+// sides are not empty, into rowToCol.
+func solveDense(d Dense, rowToCol []int) error {
+	if d.Rows != d.Cols && d.Rows*d.Cols >= rectMinCells {
+		x, ok, err := solveRect(d)
+		if err != nil {
+			return err
+		}
+		if ok {
+			copy(rowToCol, x)
+			return nil
+		}
+	}
+	hasInf, err := checkDense(d)
+	if err != nil {
+		return err
+	}
+	if !hasInf {
+		return solveDenseFull(d, rowToCol, false)
+	}
+	return solveDenseForbidden(d, rowToCol)
+}
+
+// checkShape reports a Dense whose Data does not hold Rows×Cols values.
+func checkShape(d Dense) error {
+	if d.Rows < 0 || d.Cols < 0 || (d.Cols > 0 && d.Rows > math.MaxInt/d.Cols) || len(d.Data) != d.Rows*d.Cols {
+		return fmt.Errorf("match: dense matrix %d×%d holds %d values: %w", d.Rows, d.Cols, len(d.Data), ErrMalformed)
+	}
+	return nil
+}
+
 // checkDense validates the shape and the costs of d and reports whether any pair is
 // forbidden.
 func checkDense(d Dense) (hasInf bool, err error) {
-	if d.Rows < 0 || d.Cols < 0 || (d.Cols > 0 && d.Rows > math.MaxInt/d.Cols) || len(d.Data) != d.Rows*d.Cols {
-		return false, fmt.Errorf("match: dense matrix %d×%d holds %d values: %w", d.Rows, d.Cols, len(d.Data), ErrMalformed)
+	if err := checkShape(d); err != nil {
+		return false, err
 	}
 	var r costRange
 	for k, c := range d.Data {
@@ -143,9 +171,20 @@ func (r *costRange) check(n int) error {
 }
 
 // solveDenseFull solves a problem in which every row of the smaller side can be assigned,
-// writing the column of each row into rowToCol.
-func solveDenseFull(d Dense, rowToCol []int) error {
+// writing the column of each row into rowToCol. It tries the rectangular shortcut first
+// unless that was tried already.
+func solveDenseFull(d Dense, rowToCol []int, tried bool) error {
 	n, m := d.Rows, d.Cols
+	if !tried && n != m && n*m >= rectMinCells {
+		x, ok, err := solveRect(d)
+		if err != nil {
+			return err
+		}
+		if ok {
+			copy(rowToCol, x)
+			return nil
+		}
+	}
 	if n <= m {
 		x, err := lapjv(d.Data, n, m)
 		if err != nil {
@@ -189,7 +228,7 @@ func solveDenseForbidden(d Dense, rowToCol []int) error {
 	g := denseGraph{d}
 	rowMate, colMate, k := maxMatching(g)
 	if k == min(d.Rows, d.Cols) {
-		return solveDenseFull(d, rowToCol)
+		return solveDenseFull(d, rowToCol, true)
 	}
 	part := decompose(g, rowMate, colMate)
 
@@ -203,7 +242,7 @@ func solveDenseForbidden(d Dense, rowToCol []int) error {
 			}
 		}
 		x := make([]int, sub.Rows)
-		if err := solveDenseFull(sub, x); err != nil {
+		if err := solveDenseFull(sub, x, false); err != nil {
 			return err
 		}
 		for a, b := range x {
@@ -222,7 +261,7 @@ func solveDenseForbidden(d Dense, rowToCol []int) error {
 			}
 		}
 		x := make([]int, sub.Rows)
-		if err := solveDenseFull(sub, x); err != nil {
+		if err := solveDenseFull(sub, x, false); err != nil {
 			return err
 		}
 		for a, b := range x {

@@ -22,12 +22,14 @@ func ExampleSolveDense() {
 }
 
 func ExampleSolveSparseCapacity() {
-	// Mentor 0 has room for two mentees, mentor 1 for one; each lists its candidates.
+	// Mentor 0 has room for two mentees and fits all three best; mentor 1 has room for
+	// one. Each lists its candidates. Mentor 1 still gets a mentee: a second slot is
+	// used only when no first slot can serve.
 	var g match.Sparse
 	g.Cols = 3
-	g.AddRow([]int{0, 1, 2}, []float64{1, 1, 5})
-	g.AddRow([]int{2}, []float64{2})
+	g.AddRow([]int{0, 1, 2}, []float64{1, 1, 2})
+	g.AddRow([]int{1, 2}, []float64{5, 7})
 	p, _ := match.SolveSparseCapacity(g, []int{2, 1})
 	fmt.Println(p.Pairs, p.Total)
-	// Output: [{0 0} {0 1} {1 2}] 4
+	// Output: [{0 0} {0 2} {1 1}] 8
 }

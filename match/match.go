@@ -8,7 +8,9 @@
 // few thousand people on each side. SolveSparse takes only the candidate pairs of each row
 // and suits large organisations where every mentor has a few dozen plausible mentees.
 // Both give the same answer on the same candidate pairs. SolveDenseCapacity and
-// SolveSparseCapacity let a row take more than one column.
+// SolveSparseCapacity let a row take more than one column, and spread the columns over
+// the rows before any row takes a second: cost never buys a row's second slot while
+// another row's first could serve.
 //
 // Costs are float64. math.Inf(1) marks a forbidden pair; NaN and math.Inf(-1) are rejected.
 // Negative costs are allowed. Totals are exact when every cost is an integer and the sums

@@ -160,7 +160,7 @@ func solveCSR(h *csr, rowToCol []int) error {
 	part := decompose(h, rowMate, colMate)
 	if len(part.surplusCols) > 0 {
 		// Surplus columns as rows, so the smaller side comes first.
-		sub := restrict(h, part.surplusRows, part.surplusCols).transpose()
+		sub := restrictTransposed(h, part.surplusRows, part.surplusCols)
 		x := make([]int, sub.rows)
 		if err := solveCSRFull(sub, x); err != nil {
 			return err
@@ -185,14 +185,17 @@ func solveCSR(h *csr, rowToCol []int) error {
 // restrict returns the submatrix of h on the given rows and columns, renumbered in the
 // order listed.
 func restrict(h *csr, rows, cols []int) *csr {
-	index := make([]int32, h.cols)
-	for c := range index {
-		index[c] = -1
+	index := columnIndex(h.cols, cols)
+	total := 0
+	for _, r := range rows {
+		for k := h.start[r]; k < h.start[r+1]; k++ {
+			if index[h.col[k]] >= 0 {
+				total++
+			}
+		}
 	}
-	for b, c := range cols {
-		index[c] = int32(b)
-	}
-	sub := &csr{rows: len(rows), cols: len(cols), start: make([]int, len(rows)+1)}
+	sub := &csr{rows: len(rows), cols: len(cols), start: make([]int, len(rows)+1),
+		col: make([]int32, 0, total), cost: make([]float64, 0, total)}
 	for a, r := range rows {
 		for k := h.start[r]; k < h.start[r+1]; k++ {
 			if b := index[h.col[k]]; b >= 0 {
@@ -203,6 +206,48 @@ func restrict(h *csr, rows, cols []int) *csr {
 		sub.start[a+1] = len(sub.col)
 	}
 	return sub
+}
+
+// restrictTransposed is restrict(h, rows, cols).transpose() without the intermediate copy.
+func restrictTransposed(h *csr, rows, cols []int) *csr {
+	index := columnIndex(h.cols, cols)
+	t := &csr{rows: len(cols), cols: len(rows), start: make([]int, len(cols)+1)}
+	for _, r := range rows {
+		for k := h.start[r]; k < h.start[r+1]; k++ {
+			if b := index[h.col[k]]; b >= 0 {
+				t.start[b+1]++
+			}
+		}
+	}
+	for b := range len(cols) {
+		t.start[b+1] += t.start[b]
+	}
+	t.col = make([]int32, t.start[len(cols)])
+	t.cost = make([]float64, t.start[len(cols)])
+	fill := make([]int, len(cols))
+	copy(fill, t.start[:len(cols)])
+	for a, r := range rows {
+		for k := h.start[r]; k < h.start[r+1]; k++ {
+			if b := index[h.col[k]]; b >= 0 {
+				t.col[fill[b]] = int32(a)
+				t.cost[fill[b]] = h.cost[k]
+				fill[b]++
+			}
+		}
+	}
+	return t
+}
+
+// columnIndex maps each of n columns to its position in cols, or -1.
+func columnIndex(n int, cols []int) []int32 {
+	index := make([]int32, n)
+	for c := range index {
+		index[c] = -1
+	}
+	for b, c := range cols {
+		index[c] = int32(b)
+	}
+	return index
 }
 
 // transpose returns h with rows and columns swapped; each new row lists its columns in

@@ -20,6 +20,9 @@ const (
 	NoticePairEnded     = "pair_ended"     // DM to someone whose partner left
 	NoticeResumed       = "resumed"        // DM when a pause ends by itself
 	NoticeSummary       = "summary"        // weekly HR summary in the HR channel
+	NoticeCycleReview   = "cycle_review"   // mid-cycle rule-review prompt to one HR admin
+	NoticeCycleSurvey   = "cycle_survey"   // end-of-cycle survey invitation to one participant
+	NoticeCycleReport   = "cycle_report"   // a cycle's report in the HR channel
 )
 
 // MaxNoticeUsers is the most people one notice may address: Slack opens a group DM

@@ -1,14 +1,10 @@
 package mentoring
 
 import (
-	"fmt"
 	"math"
 	"math/bits"
 	"slices"
-	"sort"
 	"time"
-
-	"github.com/reverse-mentor/reverse-mentor/match"
 )
 
 // Weights set how much each soft criterion counts in a pair's score. A pair's score is
@@ -48,6 +44,14 @@ type PairingInput struct {
 	// Departments maps a user to their department from imported org data; two people
 	// count as one department when either source says so.
 	Departments map[string]string
+	// Named maps people who are not in the round (already paired, paused, left) to the
+	// manager they named when they joined, so that reporting lines reach through them.
+	Named map[string]string
+	// Known holds everyone whose own manager is known: participants, whatever their
+	// status (their answer counts, even when it is "none"), and everyone with a row in
+	// the imported org chart. A manager named by someone but not known is where a
+	// reporting line stops being known (see UnknownAbove).
+	Known map[string]bool
 	// Recent holds pairs (mentor, mentee) from the rounds a pair may not repeat within.
 	Recent map[[2]string]bool
 	Now    time.Time
@@ -55,6 +59,10 @@ type PairingInput struct {
 	byID     map[string]*Participant
 	chains   map[string][]string // user → managers above them, nearest first
 	managers map[string]bool     // everyone someone reports to
+	topicBit map[string]int      // topic → bit index
+	users    map[string]int32    // user → number, for quick comparison
+	depts    map[string]int32    // department key → number
+	recent   map[uint64]bool     // Recent by numbered users
 }
 
 // Why a pair was ruled out or a person left unmatched. Each is a message key suffix.
@@ -67,6 +75,14 @@ const (
 	ReasonCapacityFull   = "capacity_full" // eligible partners exist but all were taken
 	ReasonOutnumbered    = "outnumbered"   // more people on this side than places on the other
 	ReasonRemovedByHR    = "removed_by_hr" // HR took the pair out of the proposal
+	// ReasonNoFreeMentor explains a mentor's second or third mentee: every other mentor
+	// who could take this mentee (eligible and, in large rounds, among their candidates)
+	// and had room already had a mentee (for a third mentee, two), so no fairer spread
+	// was possible.
+	ReasonNoFreeMentor = "no_free_mentor"
+	// ReasonSwappedByHR explains a second or third mentee that HR's swap gave a mentor
+	// while a mentor with fewer mentees could have taken them.
+	ReasonSwappedByHR = "swapped_by_hr"
 )
 
 // ProposedPair is one pair of a proposal with why it was chosen.
@@ -76,6 +92,30 @@ type ProposedPair struct {
 	SharedTopics       []string // topic IDs both chose
 	Languages          []Lang   // languages both speak
 	TZGapHours         float64
+	// ExtraSlot is 0 for a mentor's first mentee in the round, 1 for their second, 2
+	// for their third (their mentees ordered by score, best first).
+	ExtraSlot int
+	// SlotReason says why a mentor has more than one mentee: ReasonNoFreeMentor on each
+	// pair with ExtraSlot above 0 (or ReasonSwappedByHR after HR's swap made it so, where
+	// a free mentor could have taken the mentee), empty otherwise.
+	SlotReason string
+	// Parts is the score taken apart, to explain it in words.
+	Parts ScoreParts
+	// UnknownAbove lists the people in either one's reporting line above whom the line is
+	// not known: managers named by someone who have neither joined nor a row in the
+	// imported org chart. The reporting-line rule could not look past them.
+	UnknownAbove []string `json:",omitempty"`
+}
+
+// ScoreParts is a pair's score taken apart, in points, with what each part counts.
+type ScoreParts struct {
+	Topics      float64 // for the topics both chose
+	FreeTopics  float64 // both wrote topics of their own
+	TimeZone    float64 // for the time-zone gap: 0 or less
+	Seniority   float64 // for the levels the mentee stands above the mentor
+	Waiting     float64 // for the weeks the two have waited since joining
+	Levels      int     // levels the mentee stands above the mentor, where the org chart tells
+	WaitedWeeks float64 // weeks the two have waited, added together
 }
 
 // Unmatched is a person the proposal leaves without a partner, and why.
@@ -91,6 +131,9 @@ type Proposal struct {
 	Pairs      []ProposedPair
 	Unmatched  []Unmatched
 	TotalScore float64
+	// LastSwap is what HR's last swap did to the scores, until another edit; nil when
+	// there was none.
+	LastSwap *SwapEffect `json:",omitempty"`
 }
 
 // Eligible reports whether mentor and mentee may be paired, and if not the first rule
@@ -98,7 +141,7 @@ type Proposal struct {
 // manual edits all agree. It caches the org chart in the input, so one input is not for
 // concurrent use.
 func (in *PairingInput) Eligible(rules PairingRules, mentor, mentee Participant) (bool, string) {
-	m, e := in.prepare(&mentor, nil), in.prepare(&mentee, nil)
+	m, e := in.prepare(&mentor), in.prepare(&mentee)
 	if r := in.ruleOut(rules, &m, &e); r >= 0 {
 		return false, reasonOrder[r]
 	}
@@ -113,27 +156,31 @@ var reasonOrder = [...]string{ReasonSameDepartment, ReasonReportingLine, ReasonR
 // per round so that checking every mentor against every mentee allocates nothing.
 type prepared struct {
 	p        *Participant
-	deptKey  string
-	orgDept  string // key of the imported department, "" when there is none
-	chain    []string
+	uid      int32   // the user, numbered
+	dept     int32   // their own department key, numbered
+	org      int32   // the imported department's key, numbered; 0 when there is none
+	chain    []int32 // managers above them, numbered, nearest first
 	langs    uint8
 	topics   []uint64 // bit set over topic indexes
+	free     bool     // wrote free topics
 	wait     float64  // weeks waited since joining, capped
 	depth    int
 	hasDepth bool
 }
 
-// prepare computes p's comparison form; topicBit maps topic IDs to bit indexes (nil
-// builds a private one, enough for comparing two people that share it).
-func (in *PairingInput) prepare(p *Participant, topicBit map[string]int) prepared {
-	if topicBit == nil {
-		topicBit = in.topicBits()
+// prepare computes p's comparison form.
+func (in *PairingInput) prepare(p *Participant) prepared {
+	topicBit := in.topicBits()
+	chain := in.chain(p.UserID)
+	out := prepared{p: p, uid: in.userNumber(p.UserID), dept: in.deptNumber(DepartmentKey(p.Department)),
+		chain: make([]int32, len(chain)), free: p.FreeTopics != ""}
+	for i, u := range chain {
+		out.chain[i] = in.userNumber(u)
 	}
-	out := prepared{p: p, deptKey: DepartmentKey(p.Department), chain: in.chain(p.UserID)}
 	// Seniority is known where the org chart reaches: the depth below the top.
-	out.depth, out.hasDepth = len(out.chain), len(out.chain) > 0 || in.isManager(p.UserID)
+	out.depth, out.hasDepth = len(chain), len(chain) > 0 || in.isManager(p.UserID)
 	if d := in.Departments[p.UserID]; d != "" {
-		out.orgDept = DepartmentKey(d)
+		out.org = in.deptNumber(DepartmentKey(d))
 	}
 	for i, l := range Langs {
 		if slices.Contains(p.Languages, l) {
@@ -150,6 +197,49 @@ func (in *PairingInput) prepare(p *Participant, topicBit map[string]int) prepare
 		out.wait = math.Min(in.Now.Sub(p.JoinedAt).Hours()/(24*7), 12)
 	}
 	return out
+}
+
+// userNumber numbers a user ID, the same number for the same ID within one input.
+func (in *PairingInput) userNumber(id string) int32 {
+	if in.users == nil {
+		in.users = map[string]int32{}
+	}
+	n, ok := in.users[id]
+	if !ok {
+		n = int32(len(in.users) + 1)
+		in.users[id] = n
+	}
+	return n
+}
+
+// deptNumber numbers a department key; numbers start at 1, so 0 can mean none.
+func (in *PairingInput) deptNumber(key string) int32 {
+	if in.depts == nil {
+		in.depts = map[string]int32{}
+	}
+	n, ok := in.depts[key]
+	if !ok {
+		n = int32(len(in.depts) + 1)
+		in.depts[key] = n
+	}
+	return n
+}
+
+// isRecent reports whether the numbered mentor and mentee were paired in a recent round.
+func (in *PairingInput) isRecent(mentor, mentee int32) bool {
+	if in.recent == nil {
+		in.recent = make(map[uint64]bool, len(in.Recent))
+		for pair, ok := range in.Recent {
+			if ok {
+				in.recent[recentKey(in.userNumber(pair[0]), in.userNumber(pair[1]))] = true
+			}
+		}
+	}
+	return in.recent[recentKey(mentor, mentee)]
+}
+
+func recentKey(mentor, mentee int32) uint64 {
+	return uint64(uint32(mentor))<<32 | uint64(uint32(mentee))
 }
 
 // isManager reports whether anyone in the round's data reports to the user.
@@ -170,27 +260,29 @@ func (in *PairingInput) isManager(userID string) bool {
 
 // topicBits numbers every topic anyone in the round chose.
 func (in *PairingInput) topicBits() map[string]int {
-	bits := map[string]int{}
-	for _, p := range in.Participants {
-		for _, t := range p.Topics {
-			if _, ok := bits[t]; !ok {
-				bits[t] = len(bits)
+	if in.topicBit == nil {
+		in.topicBit = map[string]int{}
+		for _, p := range in.Participants {
+			for _, t := range p.Topics {
+				if _, ok := in.topicBit[t]; !ok {
+					in.topicBit[t] = len(in.topicBit)
+				}
 			}
 		}
 	}
-	return bits
+	return in.topicBit
 }
 
 // ruleOut returns the index in reasonOrder of the first hard rule that forbids the pair,
 // or -1 when the pair is allowed.
 func (in *PairingInput) ruleOut(rules PairingRules, m, e *prepared) int {
-	if !rules.AllowSameDepartment && (m.deptKey == e.deptKey || m.orgDept != "" && m.orgDept == e.orgDept) {
+	if !rules.AllowSameDepartment && (m.dept == e.dept || m.org != 0 && m.org == e.org) {
 		return 0
 	}
-	if slices.Contains(e.chain, m.p.UserID) || slices.Contains(m.chain, e.p.UserID) {
+	if slices.Contains(e.chain, m.uid) || slices.Contains(m.chain, e.uid) {
 		return 1
 	}
-	if len(in.Recent) > 0 && in.Recent[[2]string{m.p.UserID, e.p.UserID}] {
+	if len(in.Recent) > 0 && in.isRecent(m.uid, e.uid) {
 		return 2
 	}
 	if m.langs&e.langs == 0 {
@@ -205,24 +297,24 @@ func scorePrepared(w Weights, m, e *prepared) float64 {
 	for i := range m.topics {
 		shared += bits.OnesCount64(m.topics[i] & e.topics[i])
 	}
-	s := w.SharedTopic*float64(shared) - w.TZHour*tzGapHours(m.p.TZOffset, e.p.TZOffset)
-	if m.p.FreeTopics != "" && e.p.FreeTopics != "" {
-		s += w.FreeTopics
-	}
+	seniority := 0
 	if m.hasDepth && e.hasDepth && e.depth < m.depth {
-		s += w.SeniorityStep * float64(m.depth-e.depth)
+		seniority = m.depth - e.depth
 	}
-	return s + w.WaitingWeek*(m.wait+e.wait)
+	return scoreOf(w, shared, tzGapHours(m.p.TZOffset, e.p.TZOffset), m.free && e.free, seniority, m.wait+e.wait)
 }
 
-// sameDepartment reports whether the two share a department by their own word or by
-// the imported org data.
-func (in *PairingInput) sameDepartment(a, b Participant) bool {
-	if DepartmentKey(a.Department) == DepartmentKey(b.Department) {
-		return true
+// scoreOf is a pair's score from its parts. Every score is computed here, so the same
+// pair always gets the very same float however its parts were found.
+func scoreOf(w Weights, shared int, tzGap float64, bothFree bool, seniority int, waits float64) float64 {
+	s := w.SharedTopic*float64(shared) - w.TZHour*tzGap
+	if bothFree {
+		s += w.FreeTopics
 	}
-	da, db := in.Departments[a.UserID], in.Departments[b.UserID]
-	return da != "" && db != "" && DepartmentKey(da) == DepartmentKey(db)
+	if seniority > 0 {
+		s += w.SeniorityStep * float64(seniority)
+	}
+	return s + w.WaitingWeek*waits
 }
 
 // managersOf returns the user's managers by every source: imported org data and the
@@ -232,8 +324,38 @@ func (in *PairingInput) managersOf(userID string) []string {
 	if m := in.Managers[userID]; m != "" {
 		out = append(out, m)
 	}
-	if p, ok := in.index()[userID]; ok && p.ManagerID != "" && p.ManagerID != in.Managers[userID] {
-		out = append(out, p.ManagerID)
+	named := in.Named[userID]
+	if p, ok := in.index()[userID]; ok {
+		named = p.ManagerID
+	}
+	if named != "" && named != in.Managers[userID] {
+		out = append(out, named)
+	}
+	return out
+}
+
+// known reports whether the user's own manager is known (see Known).
+func (in *PairingInput) known(userID string) bool {
+	if in.Known[userID] || in.index()[userID] != nil {
+		return true
+	}
+	_, named := in.Named[userID]
+	_, managed := in.Managers[userID]
+	_, dept := in.Departments[userID]
+	return named || managed || dept
+}
+
+// UnknownAbove returns the people in the user's reporting line above whom the line is
+// not known, in the order the line reaches them: managers someone named who have neither
+// joined nor a row in the org chart. Whoever is above them could be the user's manager's
+// manager, so the reporting-line rule is incomplete for the user until HR imports the
+// org chart.
+func (in *PairingInput) UnknownAbove(userID string) []string {
+	var out []string
+	for _, m := range in.chain(userID) {
+		if !in.known(m) {
+			out = append(out, m)
+		}
 	}
 	return out
 }
@@ -264,11 +386,6 @@ func (in *PairingInput) chain(user string) []string {
 	return c
 }
 
-// inChain reports whether boss is somewhere above user in the management chain, at any depth.
-func (in *PairingInput) inChain(boss, user string) bool {
-	return slices.Contains(in.chain(user), boss)
-}
-
 func (in *PairingInput) index() map[string]*Participant {
 	if in.byID == nil {
 		in.byID = make(map[string]*Participant, len(in.Participants))
@@ -281,239 +398,42 @@ func (in *PairingInput) index() map[string]*Participant {
 
 // score is how good a pair is (higher is better), with what explains it.
 func (in *PairingInput) score(w Weights, mentor, mentee Participant) (float64, ProposedPair) {
-	topicBit := in.topicBits()
-	m, e := in.prepare(&mentor, topicBit), in.prepare(&mentee, topicBit)
+	m, e := in.prepare(&mentor), in.prepare(&mentee)
 	return in.explain(w, &m, &e)
 }
 
-// explain scores a prepared pair and lists what it shares.
+// explain scores a prepared pair and lists what it shares, what each part of the score
+// counts, and where either's reporting line is not known.
 func (in *PairingInput) explain(w Weights, m, e *prepared) (float64, ProposedPair) {
 	s := scorePrepared(w, m, e)
-	return s, ProposedPair{MentorID: m.p.UserID, MenteeID: e.p.UserID, Score: s,
+	p := ProposedPair{MentorID: m.p.UserID, MenteeID: e.p.UserID, Score: s,
 		SharedTopics: sharedTopics(m.p.Topics, e.p.Topics), Languages: commonLangs(m.p.Languages, e.p.Languages),
-		TZGapHours: tzGapHours(m.p.TZOffset, e.p.TZOffset)}
+		TZGapHours: tzGapHours(m.p.TZOffset, e.p.TZOffset), Parts: partsOf(w, m, e)}
+	for _, u := range append(in.UnknownAbove(m.p.UserID), in.UnknownAbove(e.p.UserID)...) {
+		if !slices.Contains(p.UnknownAbove, u) {
+			p.UnknownAbove = append(p.UnknownAbove, u)
+		}
+	}
+	return s, p
 }
 
-// ProposePairs decides a round: the assignment of mentors (with their capacities) to
-// mentees that pairs as many people as the hard rules allow and, among those, has the
-// highest total score. It is deterministic for the same input.
-func ProposePairs(in PairingInput, rules PairingRules) (Proposal, error) {
-	var mentors, mentees []*Participant
-	for i := range in.Participants {
-		p := &in.Participants[i]
-		if !p.Active(in.Now) {
-			continue
-		}
-		switch p.Role {
-		case RoleMentor:
-			mentors = append(mentors, p)
-		case RoleMentee:
-			mentees = append(mentees, p)
-		}
+// partsOf takes a prepared pair's score apart, as scorePrepared adds it up.
+func partsOf(w Weights, m, e *prepared) ScoreParts {
+	shared := 0
+	for i := range m.topics {
+		shared += bits.OnesCount64(m.topics[i] & e.topics[i])
 	}
-	byUser := func(a, b *Participant) int { return cmpString(a.UserID, b.UserID) }
-	slices.SortFunc(mentors, byUser)
-	slices.SortFunc(mentees, byUser)
-
-	topicBit := in.topicBits()
-	prep := func(ps []*Participant) []prepared {
-		out := make([]prepared, len(ps))
-		for i, p := range ps {
-			out[i] = in.prepare(p, topicBit)
-		}
-		return out
+	out := ScoreParts{Topics: w.SharedTopic * float64(shared), TimeZone: -w.TZHour * tzGapHours(m.p.TZOffset, e.p.TZOffset),
+		WaitedWeeks: m.wait + e.wait}
+	out.Waiting = w.WaitingWeek * out.WaitedWeeks
+	if m.free && e.free {
+		out.FreeTopics = w.FreeTopics
 	}
-	pm, pe := prep(mentors), prep(mentees)
-
-	// How many partners each rule ruled out, per person, to explain who stays unmatched.
-	mentorOut := make([][len(reasonOrder)]int, len(mentors))
-	menteeOut := make([][len(reasonOrder)]int, len(mentees))
-	capacity := make([]int, len(mentors))
-	for i, m := range mentors {
-		capacity[i] = max(1, m.Capacity)
+	if m.hasDepth && e.hasDepth && e.depth < m.depth {
+		out.Levels = m.depth - e.depth
+		out.Seniority = w.SeniorityStep * float64(out.Levels)
 	}
-
-	sparse := len(mentors) > denseLimit || len(mentees) > denseLimit || rules.MaxCandidates > 0
-	limit := rules.MaxCandidates
-	if sparse && limit == 0 {
-		limit = 50
-	}
-	var pairing match.Pairing
-	var err error
-	if sparse {
-		var g match.Sparse
-		g.Cols = len(mentees)
-		best := newTopK(limit)
-		for r := range pm {
-			best.reset()
-			for c := range pe {
-				if why := in.ruleOut(rules, &pm[r], &pe[c]); why >= 0 {
-					mentorOut[r][why]++
-					menteeOut[c][why]++
-					continue
-				}
-				best.offer(c, scorePrepared(rules.Weights, &pm[r], &pe[c]))
-			}
-			cols, scores := best.sorted()
-			costs := make([]float64, len(scores))
-			for i, sc := range scores {
-				costs[i] = -sc
-			}
-			g.AddRow(cols, costs)
-		}
-		pairing, err = match.SolveSparseCapacity(g, capacity)
-	} else {
-		d := match.NewDense(len(mentors), len(mentees))
-		for r := range pm {
-			for c := range pe {
-				if why := in.ruleOut(rules, &pm[r], &pe[c]); why >= 0 {
-					mentorOut[r][why]++
-					menteeOut[c][why]++
-					d.Set(r, c, math.Inf(1))
-					continue
-				}
-				d.Set(r, c, -scorePrepared(rules.Weights, &pm[r], &pe[c]))
-			}
-		}
-		pairing, err = match.SolveDenseCapacity(d, capacity)
-	}
-	if err != nil {
-		return Proposal{}, fmt.Errorf("propose pairs: %w", err)
-	}
-
-	var prop Proposal
-	usedMentor := make([]int, len(mentors))
-	usedMentee := make([]bool, len(mentees))
-	for _, p := range pairing.Pairs {
-		s, det := in.explain(rules.Weights, &pm[p.Row], &pe[p.Col])
-		prop.Pairs = append(prop.Pairs, det)
-		prop.TotalScore += s
-		usedMentor[p.Row]++
-		usedMentee[p.Col] = true
-	}
-	slots := 0
-	for _, c := range capacity {
-		slots += c
-	}
-	unmatched := func(p *Participant, out [len(reasonOrder)]int, others int, outnumbered bool) Unmatched {
-		u := Unmatched{UserID: p.UserID, Role: p.Role}
-		eligible := others
-		for i, n := range out {
-			if n > 0 {
-				if u.Counts == nil {
-					u.Counts = map[string]int{}
-				}
-				u.Counts[reasonOrder[i]] = n
-				eligible -= n
-			}
-		}
-		switch {
-		case others == 0:
-			u.Reason = ReasonNoPartner
-		case eligible == 0:
-			u.Reason = dominantReason(u.Counts)
-		case outnumbered:
-			u.Reason = ReasonOutnumbered
-		default:
-			u.Reason = ReasonCapacityFull
-		}
-		return u
-	}
-	for i, m := range mentors {
-		if usedMentor[i] == 0 {
-			prop.Unmatched = append(prop.Unmatched, unmatched(m, mentorOut[i], len(mentees), slots > len(mentees)))
-		}
-	}
-	for i, e := range mentees {
-		if !usedMentee[i] {
-			prop.Unmatched = append(prop.Unmatched, unmatched(e, menteeOut[i], len(mentors), len(mentees) > slots))
-		}
-	}
-	return prop, nil
-}
-
-// topK keeps the k best-scoring candidates offered (ties to the lower column), in a
-// min-heap, so choosing a mentor's candidates costs O(n log k), not a full sort.
-type topK struct {
-	k      int
-	cols   []int
-	scores []float64
-}
-
-func newTopK(k int) *topK { return &topK{k: k} }
-
-func (t *topK) reset() { t.cols, t.scores = t.cols[:0], t.scores[:0] }
-
-// worse reports whether entry i ranks below entry j.
-func (t *topK) worse(i, j int) bool {
-	if t.scores[i] != t.scores[j] {
-		return t.scores[i] < t.scores[j]
-	}
-	return t.cols[i] > t.cols[j]
-}
-
-func (t *topK) swap(i, j int) {
-	t.cols[i], t.cols[j] = t.cols[j], t.cols[i]
-	t.scores[i], t.scores[j] = t.scores[j], t.scores[i]
-}
-
-func (t *topK) offer(col int, score float64) {
-	if len(t.cols) < t.k {
-		t.cols, t.scores = append(t.cols, col), append(t.scores, score)
-		for i := len(t.cols) - 1; i > 0; {
-			parent := (i - 1) / 2
-			if !t.worse(i, parent) {
-				break
-			}
-			t.swap(i, parent)
-			i = parent
-		}
-		return
-	}
-	// Replace the worst kept entry when the new one ranks above it.
-	if score < t.scores[0] || score == t.scores[0] && col > t.cols[0] {
-		return
-	}
-	t.cols[0], t.scores[0] = col, score
-	for i := 0; ; {
-		l, r, least := 2*i+1, 2*i+2, i
-		if l < len(t.cols) && t.worse(l, least) {
-			least = l
-		}
-		if r < len(t.cols) && t.worse(r, least) {
-			least = r
-		}
-		if least == i {
-			return
-		}
-		t.swap(i, least)
-		i = least
-	}
-}
-
-// sorted returns the kept candidates, best first; the slices are new.
-func (t *topK) sorted() ([]int, []float64) {
-	idx := make([]int, len(t.cols))
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.Slice(idx, func(a, b int) bool { return t.worse(idx[b], idx[a]) })
-	cols, scores := make([]int, len(idx)), make([]float64, len(idx))
-	for i, j := range idx {
-		cols[i], scores[i] = t.cols[j], t.scores[j]
-	}
-	return cols, scores
-}
-
-// dominantReason is the rule that ruled out the most partners (ties broken by rule order).
-func dominantReason(counts map[string]int) string {
-	best, n := ReasonNoPartner, 0
-	for _, r := range []string{ReasonSameDepartment, ReasonReportingLine, ReasonNoLanguage, ReasonRepeat} {
-		if counts[r] > n {
-			best, n = r, counts[r]
-		}
-	}
-	return best
+	return out
 }
 
 func sharedTopics(a, b []string) []string {
@@ -543,6 +463,16 @@ func tzGapHours(a, b int) float64 {
 		d = 24 - d
 	}
 	return d
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
 }
 
 func cmpString(a, b string) int {

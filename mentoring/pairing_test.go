@@ -161,14 +161,24 @@ func TestProposePairs_OptimalAgainstBruteForce(t *testing.T) {
 	}
 }
 
+// bruteForce returns the most pairs any valid assignment makes and, among those with the
+// fairest spread (fewest mentees beyond a mentor's first, then beyond their second), the
+// highest total score.
 func bruteForce(in *PairingInput, rules PairingRules, mentors, mentees []Participant) (int, float64) {
-	bestN, bestScore := 0, 0.0
+	bestN, bestExtra, bestScore := 0, [2]int{}, 0.0
 	used := make([]int, len(mentors))
 	var rec func(j, n int, score float64)
 	rec = func(j, n int, score float64) {
 		if j == len(mentees) {
-			if n > bestN || n == bestN && score > bestScore+1e-9 {
-				bestN, bestScore = n, score
+			var extra [2]int
+			for _, u := range used {
+				extra[0] += max(0, u-1)
+				extra[1] += max(0, u-2)
+			}
+			better := n > bestN || n == bestN && (extra[0] < bestExtra[0] ||
+				extra[0] == bestExtra[0] && (extra[1] < bestExtra[1] || extra[1] == bestExtra[1] && score > bestScore+1e-9))
+			if better {
+				bestN, bestExtra, bestScore = n, extra, score
 			}
 			return
 		}
@@ -190,7 +200,7 @@ func bruteForce(in *PairingInput, rules PairingRules, mentors, mentees []Partici
 	return bestN, bestScore
 }
 
-func TestTopK_KeepsTheBestWithStableTies(t *testing.T) {
+func TestTopK_KeepsTheBestWithTiesByPair(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for range 200 {
 		k := 1 + rng.IntN(8)
@@ -204,12 +214,17 @@ func TestTopK_KeepsTheBestWithStableTies(t *testing.T) {
 			best.offer(c, s)
 		}
 		cols, got := best.sorted()
-		// Reference: a stable sort by score descending keeps lower columns first on ties.
+		// Reference: a sort by score descending, ties by the pair's tie key.
 		idx := make([]int, n)
 		for i := range idx {
 			idx[i] = i
 		}
-		sort.SliceStable(idx, func(a, b int) bool { return scores[idx[a]] > scores[idx[b]] })
+		sort.Slice(idx, func(a, b int) bool {
+			if scores[idx[a]] != scores[idx[b]] {
+				return scores[idx[a]] > scores[idx[b]]
+			}
+			return tieKey(0, idx[a]) < tieKey(0, idx[b])
+		})
 		if len(idx) > k {
 			idx = idx[:k]
 		}
@@ -237,5 +252,21 @@ func TestProposePairs_SparsePathMatchesDenseWhenEveryCandidateIsKept(t *testing.
 	}
 	if len(dense.Pairs) != len(sparse.Pairs) || math.Abs(dense.TotalScore-sparse.TotalScore) > 1e-6 {
 		t.Fatalf("dense %d pairs %.3f, sparse %d pairs %.3f", len(dense.Pairs), dense.TotalScore, len(sparse.Pairs), sparse.TotalScore)
+	}
+}
+
+// Someone out of the round (already paired, paused) still links the reporting line: a
+// junior whose manager is in a pair is never paired with that manager's own manager.
+func TestProposePairs_ReportingLinesReachThroughPeopleOutOfTheRound(t *testing.T) {
+	in := PairingInput{Now: now, Participants: []Participant{
+		person("UJUN", RoleMentor, "Sales", "UMGR", "genai"),
+		person("UCEO", RoleMentee, "Board", "", "genai"),
+	}, Named: map[string]string{"UMGR": "UCEO"}, Known: map[string]bool{"UMGR": true}}
+	prop, err := ProposePairs(in, PairingRules{Weights: DefaultWeights()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(prop.Pairs) != 0 {
+		t.Fatalf("a junior was paired with their manager's manager: %+v", prop.Pairs)
 	}
 }

@@ -82,15 +82,16 @@ type OrgPerson struct {
 // RoundStore is what the pairing use cases need of persistence.
 type RoundStore interface {
 	ListParticipants(ctx context.Context, statuses ...Status) ([]Participant, error)
-	OrgPeople(ctx context.Context) (map[string]OrgPerson, error)
-	RecentPairs(ctx context.Context, rounds int) (map[[2]string]bool, error)
+	RoundWorld(ctx context.Context, recentRounds int) (RoundWorld, error)
 	ActivePairs(ctx context.Context) ([]Pair, error)
 	PairsOf(ctx context.Context, userID string) ([]Pair, error)
 	SaveProposal(ctx context.Context, r Round) (Round, error)
 	Round(ctx context.Context, id int64) (Round, error)
 	PendingRound(ctx context.Context) (Round, error)
 	UpdateProposal(ctx context.Context, id int64, version int, p Proposal) (int, error)
-	ApproveRound(ctx context.Context, id int64, version int, by string, at time.Time, pairs []Pair, notices []Notice) error
+	// ApproveRoundChecked approves a round in one transaction with decide's look at the
+	// world; decide's error approves nothing.
+	ApproveRoundChecked(ctx context.Context, a Approval, decide func(RoundWorld) ([]Pair, []Notice, error)) error
 	CancelRound(ctx context.Context, id int64, by string, at time.Time) error
 }
 
@@ -113,6 +114,18 @@ type OrientationData struct {
 	Partners []string `json:"partners"`
 }
 
+// NoticeNotPaired is the kind of the private DM to someone an approved round left without
+// a partner: why, in plain words, and that they stay in the pool for the next round.
+const NoticeNotPaired = "not_paired"
+
+// NotPairedData is the payload of a not-paired notice.
+type NotPairedData struct {
+	RoundID int64  `json:"round_id"`
+	UserID  string `json:"user_id"`
+	Role    Role   `json:"role"`
+	Reason  string `json:"reason"` // one of the Reason… constants
+}
+
 // requireAdmin refuses anyone who is not an HR admin. Every admin use case calls it, so
 // the check holds whatever the Slack client showed.
 func (s *Service) requireAdmin(userID string) error {
@@ -125,58 +138,14 @@ func (s *Service) requireAdmin(userID string) error {
 // IsAdmin reports whether the user is an HR admin.
 func (s *Service) IsAdmin(userID string) bool { return s.requireAdmin(userID) == nil }
 
-// pairingInput loads what a round is decided from: active participants who still have
-// room (mentees in an active pair, and mentors whose capacity is used, are left out),
-// imported org data and the pairs of recent rounds.
+// pairingInput loads what a round is decided from, as the world is now (see
+// pairingInputOf).
 func (s *Service) pairingInput(ctx context.Context) (PairingInput, error) {
-	now := s.clock.Now()
-	ps, err := s.rounds.ListParticipants(ctx, StatusActive, StatusPaused)
+	w, err := s.rounds.RoundWorld(ctx, s.opts.RepeatWindowRounds)
 	if err != nil {
 		return PairingInput{}, err
 	}
-	active, err := s.rounds.ActivePairs(ctx)
-	if err != nil {
-		return PairingInput{}, err
-	}
-	taken := map[string]int{}
-	for _, p := range active {
-		taken[p.MentorID]++
-		taken[p.MenteeID]++
-	}
-	in := PairingInput{Now: now, Managers: map[string]string{}, Departments: map[string]string{}}
-	for _, p := range ps {
-		if !p.Active(now) {
-			continue
-		}
-		switch p.Role {
-		case RoleMentee:
-			if taken[p.UserID] > 0 {
-				continue
-			}
-		case RoleMentor:
-			p.Capacity = max(1, p.Capacity) - taken[p.UserID]
-			if p.Capacity <= 0 {
-				continue
-			}
-		}
-		in.Participants = append(in.Participants, p)
-	}
-	org, err := s.rounds.OrgPeople(ctx)
-	if err != nil {
-		return PairingInput{}, err
-	}
-	for id, o := range org {
-		if o.ManagerID != "" {
-			in.Managers[id] = o.ManagerID
-		}
-		if o.Department != "" {
-			in.Departments[id] = o.Department
-		}
-	}
-	if in.Recent, err = s.rounds.RecentPairs(ctx, s.opts.RepeatWindowRounds); err != nil {
-		return PairingInput{}, err
-	}
-	return in, nil
+	return pairingInputOf(w, s.clock.Now()), nil
 }
 
 func (s *Service) pairingRules() PairingRules {
@@ -254,7 +223,7 @@ func (s *Service) editProposal(ctx context.Context, by string, id int64, version
 
 // RemovePair takes pair i out of a proposal; both people become unmatched, removed by HR.
 func (s *Service) RemovePair(ctx context.Context, by string, id int64, version, i int) (Round, error) {
-	return s.editProposal(ctx, by, id, version, func(_ *PairingInput, p *Proposal) error {
+	return s.editProposal(ctx, by, id, version, func(in *PairingInput, p *Proposal) error {
 		if i < 0 || i >= len(p.Pairs) {
 			return &Error{Code: EINVALID, MessageKey: "round_pair_unknown"}
 		}
@@ -264,12 +233,16 @@ func (s *Service) RemovePair(ctx context.Context, by string, id int64, version, 
 		p.Unmatched = append(p.Unmatched,
 			Unmatched{UserID: gone.MentorID, Role: RoleMentor, Reason: ReasonRemovedByHR},
 			Unmatched{UserID: gone.MenteeID, Role: RoleMentee, Reason: ReasonRemovedByHR})
+		p.LastSwap = nil
+		reslot(in, s.pairingRules(), p, gone.MentorID)
 		return nil
 	})
 }
 
 // SwapMentees exchanges the mentees of pairs i and j of a proposal. Both new pairs must
 // pass every hard rule; if one does not, nothing changes and the error says which rule.
+// The proposal records what the swap did to the two pairs' scores (LastSwap), and the
+// two mentors' mentees are numbered again (ExtraSlot) with the reason that now holds.
 func (s *Service) SwapMentees(ctx context.Context, by string, id int64, version, i, j int) (Round, error) {
 	return s.editProposal(ctx, by, id, version, func(in *PairingInput, p *Proposal) error {
 		if i < 0 || j < 0 || i >= len(p.Pairs) || j >= len(p.Pairs) || i == j {
@@ -292,14 +265,100 @@ func (s *Service) SwapMentees(ctx context.Context, by string, id int64, version,
 		}
 		p.TotalScore += made[0].Score + made[1].Score - a.Score - b.Score
 		p.Pairs[i], p.Pairs[j] = made[0], made[1]
+		p.LastSwap = &SwapEffect{Pairs: [2]int{i, j}, Before: [2]float64{a.Score, b.Score}, After: [2]float64{made[0].Score, made[1].Score}}
+		reslot(in, s.pairingRules(), p, a.MentorID, b.MentorID)
 		return nil
 	})
 }
 
+// SwapEffect is what HR's last swap did: the two pairs (indexes into Pairs) and their
+// scores before and after.
+type SwapEffect struct {
+	Pairs  [2]int
+	Before [2]float64
+	After  [2]float64
+}
+
+// Worse returns how many of the two pairs score lower than before the swap.
+func (e SwapEffect) Worse() int {
+	n := 0
+	for k := range e.Before {
+		if e.After[k] < e.Before[k] {
+			n++
+		}
+	}
+	return n
+}
+
+// reslot numbers the mentees of each of mentors again after an edit, best score first,
+// and gives every mentee beyond a mentor's first the reason that holds now: no free
+// mentor (every other mentor of the round who could take them, with room, has at least
+// as many mentees as came before them), or else HR's swap.
+func reslot(in *PairingInput, rules PairingRules, p *Proposal, mentors ...string) {
+	load := map[string]int{}
+	for _, pp := range p.Pairs {
+		load[pp.MentorID]++
+	}
+	done := map[string]bool{}
+	for _, mentor := range mentors {
+		if done[mentor] {
+			continue
+		}
+		done[mentor] = true
+		var idx []int
+		for k, pp := range p.Pairs {
+			if pp.MentorID == mentor {
+				idx = append(idx, k)
+			}
+		}
+		slices.SortStableFunc(idx, func(a, b int) int {
+			if p.Pairs[a].Score != p.Pairs[b].Score {
+				return cmpFloat(p.Pairs[b].Score, p.Pairs[a].Score)
+			}
+			return cmpString(p.Pairs[a].MenteeID, p.Pairs[b].MenteeID)
+		})
+		for slot, k := range idx {
+			pp := &p.Pairs[k]
+			pp.ExtraSlot, pp.SlotReason = slot, ""
+			if slot > 0 {
+				pp.SlotReason = ReasonNoFreeMentor
+				if freeMentor(in, rules, load, mentor, pp.MenteeID, slot) {
+					pp.SlotReason = ReasonSwappedByHR
+				}
+			}
+		}
+	}
+}
+
+// freeMentor reports whether a mentor of the round other than mentor, with room, fewer
+// than slot mentees and no rule against it, could take the mentee.
+func freeMentor(in *PairingInput, rules PairingRules, load map[string]int, mentor, mentee string, slot int) bool {
+	e := in.index()[mentee]
+	if e == nil {
+		return false
+	}
+	for _, z := range in.Participants {
+		if z.Role != RoleMentor || z.UserID == mentor || !z.Active(in.Now) || load[z.UserID] >= slot || load[z.UserID] >= max(1, z.Capacity) {
+			continue
+		}
+		if ok, _ := in.Eligible(rules, z, *e); ok {
+			return true
+		}
+	}
+	return false
+}
+
 // ApproveRound approves the proposal HR reviewed (version) and tells everyone: one intro
-// group DM per pair and one orientation DM per person, queued in the same transaction as
-// the pairs. Approving twice (a double click, two admins) tells no one twice: the second
-// gets ECONFLICT.
+// group DM per pair, one orientation DM per person, and a DM to each person left without
+// a partner, queued in the same transaction as the pairs. Approving twice (a double
+// click, two admins) tells no one twice: the second gets ECONFLICT.
+//
+// In that same transaction every pair is checked against the programme as it is then:
+// a proposal made before another round was approved, or left waiting while people left,
+// paused, changed manager, department or capacity, could pair someone twice. If any pair
+// fails, nothing is approved: a fresh proposal is made in its place and returned with an
+// ECONFLICT error whose message is "round_changed" and whose Data["Changes"] lists what
+// changed ([]RoundChange).
 func (s *Service) ApproveRound(ctx context.Context, by string, id int64, version int) (Round, error) {
 	r, err := s.Round(ctx, by, id)
 	if err != nil {
@@ -308,26 +367,53 @@ func (s *Service) ApproveRound(ctx context.Context, by string, id int64, version
 	if r.Status != RoundProposed || r.Version != version {
 		return r, &Error{Code: ECONFLICT, MessageKey: "round_stale", Data: map[string]any{"Status": string(r.Status)}}
 	}
-	ps, err := s.rounds.ListParticipants(ctx)
-	if err != nil {
+	now := s.clock.Now()
+	var changes []RoundChange
+	err = s.rounds.ApproveRoundChecked(ctx, Approval{RoundID: id, Version: version, By: by, At: now, RecentRounds: s.opts.RepeatWindowRounds},
+		func(w RoundWorld) ([]Pair, []Notice, error) {
+			if changes = checkProposal(w, now, s.pairingRules(), r.Proposal); len(changes) > 0 {
+				return nil, nil, errRoundChanged
+			}
+			pairs, notices := approvalOf(w, now, r)
+			return pairs, notices, nil
+		})
+	switch {
+	case len(changes) > 0:
+		fresh, perr := s.ProposeRound(ctx, by)
+		if perr != nil {
+			return r, fmt.Errorf("approve round %d: propose again: %w", id, perr)
+		}
+		return fresh, &Error{Code: ECONFLICT, MessageKey: "round_changed",
+			Data: map[string]any{"Changes": changes, "Round": id}, Err: errRoundChanged}
+	case ErrorCode(err) == ECONFLICT:
+		fresh, _ := s.rounds.Round(ctx, id)
+		return fresh, &Error{Code: ECONFLICT, MessageKey: "round_stale", Data: map[string]any{"Status": string(fresh.Status)}, Err: err}
+	case err != nil:
 		return r, fmt.Errorf("approve round %d: %w", id, err)
 	}
-	byID := map[string]Participant{}
-	for _, p := range ps {
+	r.Status, r.DecidedBy, r.DecidedAt = RoundApproved, by, now
+	return r, nil
+}
+
+// approvalOf is what approving round r makes, in the world as it is at now: the pairs,
+// an intro per pair, an orientation per person paired, and a notice to each person the
+// round leaves without a partner who still takes part and has no pair.
+func approvalOf(w RoundWorld, now time.Time, r Round) ([]Pair, []Notice) {
+	byID := make(map[string]Participant, len(w.Participants))
+	for _, p := range w.Participants {
 		byID[p.UserID] = p
 	}
-	now := s.clock.Now()
 	var pairs []Pair
 	var notices []Notice
 	partners := map[string][]string{}
 	for _, pp := range r.Proposal.Pairs {
 		cadence := slowerCadence(byID[pp.MentorID].Cadence, byID[pp.MenteeID].Cadence)
-		pairs = append(pairs, Pair{RoundID: id, MentorID: pp.MentorID, MenteeID: pp.MenteeID, Status: PairActive,
+		pairs = append(pairs, Pair{RoundID: r.ID, MentorID: pp.MentorID, MenteeID: pp.MenteeID, Status: PairActive,
 			Cadence: cadence, Score: pp.Score, SharedTopics: pp.SharedTopics, Languages: pp.Languages,
 			TZGapHours: pp.TZGapHours, CreatedAt: now})
-		data, _ := json.Marshal(IntroData{RoundID: id, MentorID: pp.MentorID, MenteeID: pp.MenteeID,
+		data, _ := json.Marshal(IntroData{RoundID: r.ID, MentorID: pp.MentorID, MenteeID: pp.MenteeID,
 			SharedTopics: pp.SharedTopics, Languages: pp.Languages, Cadence: cadence})
-		notices = append(notices, Notice{Key: fmt.Sprintf("round:%d:intro:%s:%s", id, pp.MentorID, pp.MenteeID),
+		notices = append(notices, Notice{Key: fmt.Sprintf("round:%d:intro:%s:%s", r.ID, pp.MentorID, pp.MenteeID),
 			Kind: NoticeIntro, UserIDs: []string{pp.MentorID, pp.MenteeID}, Data: data})
 		partners[pp.MentorID] = append(partners[pp.MentorID], pp.MenteeID)
 		partners[pp.MenteeID] = append(partners[pp.MenteeID], pp.MentorID)
@@ -338,19 +424,16 @@ func (s *Service) ApproveRound(ctx context.Context, by string, id int64, version
 	}
 	slices.Sort(users)
 	for _, u := range users {
-		data, _ := json.Marshal(OrientationData{RoundID: id, UserID: u, Role: byID[u].Role, Partners: partners[u]})
-		notices = append(notices, Notice{Key: fmt.Sprintf("round:%d:orientation:%s", id, u),
+		data, _ := json.Marshal(OrientationData{RoundID: r.ID, UserID: u, Role: byID[u].Role, Partners: partners[u]})
+		notices = append(notices, Notice{Key: fmt.Sprintf("round:%d:orientation:%s", r.ID, u),
 			Kind: NoticeOrientation, UserIDs: []string{u}, Data: data})
 	}
-	if err := s.rounds.ApproveRound(ctx, id, version, by, now, pairs, notices); err != nil {
-		if ErrorCode(err) == ECONFLICT {
-			fresh, _ := s.rounds.Round(ctx, id)
-			return fresh, &Error{Code: ECONFLICT, MessageKey: "round_stale", Data: map[string]any{"Status": string(fresh.Status)}, Err: err}
-		}
-		return r, fmt.Errorf("approve round %d: %w", id, err)
+	for _, u := range stillWaiting(w, now, r.Proposal) {
+		data, _ := json.Marshal(NotPairedData{RoundID: r.ID, UserID: u.UserID, Role: u.Role, Reason: u.Reason})
+		notices = append(notices, Notice{Key: fmt.Sprintf("round:%d:not_paired:%s", r.ID, u.UserID),
+			Kind: NoticeNotPaired, UserIDs: []string{u.UserID}, Data: data})
 	}
-	r.Status, r.DecidedBy, r.DecidedAt = RoundApproved, by, now
-	return r, nil
+	return pairs, notices
 }
 
 // CancelRound drops a proposal; nobody was told anything.

@@ -13,7 +13,15 @@ import (
 type Store interface {
 	ParticipantStore
 	RoundStore
+	OrgStore
+	UnpairedStore
 	SessionStore
+	SummaryStore
+	CycleStore
+	RatingStore
+	SurveyStore
+	CycleReportStore
+	ExportStore
 }
 
 // ParticipantStore is what the opt-in, profile and language use cases need of
@@ -51,15 +59,25 @@ type Options struct {
 	NudgeAfter   time.Duration  // an unanswered check-in is nudged once after this; 3 days when zero
 	WorkingHours WorkingHours   // when prompts may reach people; DefaultWorkingHours when empty
 	PauseWeeks   int            // a pause without a length lasts this many weeks; 4 when zero
+	MinGroupSize int            // anonymity threshold k of published figures; 5 when zero
+	HRChannel    string         // where summaries and cycle reports are posted (program.hr_channel)
 }
 
 // Service carries out the programme's use cases.
 type Service struct {
-	store    ParticipantStore
-	rounds   RoundStore
-	sessions SessionStore
-	clock    Clock
-	opts     Options
+	store     ParticipantStore
+	rounds    RoundStore
+	orgs      OrgStore
+	unpaired  UnpairedStore
+	sessions  SessionStore
+	summaries SummaryStore
+	cycles    CycleStore
+	ratings   RatingStore
+	surveys   SurveyStore
+	reports   CycleReportStore
+	exports   ExportStore
+	clock     Clock
+	opts      Options
 }
 
 // NewService returns a Service over store and clock.
@@ -88,7 +106,11 @@ func NewService(store Store, clock Clock, opts Options) *Service {
 	if opts.PauseWeeks <= 0 {
 		opts.PauseWeeks = DefaultPauseWeeks
 	}
-	return &Service{store: store, rounds: store, sessions: store, clock: clock, opts: opts}
+	if opts.MinGroupSize <= 0 {
+		opts.MinGroupSize = 5
+	}
+	return &Service{store: store, rounds: store, orgs: store, unpaired: store, sessions: store, summaries: store, cycles: store,
+		ratings: store, surveys: store, reports: store, exports: store, clock: clock, opts: opts}
 }
 
 // Catalogue returns the topic catalogue.
@@ -129,7 +151,7 @@ func (s *Service) DraftProfile(ctx context.Context, person Person) (Profile, boo
 	case !errors.Is(err, ErrNotFound):
 		return Profile{}, false, fmt.Errorf("draft profile of %s: %w", person.UserID, err)
 	}
-	draft := Profile{Cadence: s.opts.Cadence, Capacity: 1}
+	draft := Profile{Cadence: s.DefaultCadenceNow(ctx), Capacity: 1}
 	if l, ok := ParseLang(person.Locale); ok {
 		draft.Languages = []Lang{l}
 	} else {

@@ -341,6 +341,9 @@ func TestLeave_WithErasureLeavesNoRowNamingThePerson(t *testing.T) {
 	p.at(7 * day)
 	p.deliver()
 	p.checkIn("UE", 1, mentoring.CheckIn{Met: mentoring.MetYes, Rating: 1, PrivateNote: "つらい 😣", ContactHR: true})
+	if err := p.svc.RecordStartRatings(ctx, "UE", map[string]int{"genai": 2, "slack": 3}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := p.svc.RecordPulse(ctx, "UE", "2026-04-13", mentoring.PulseMood, 1); mentoring.ErrorCode(err) != mentoring.ENOTFOUND {
 		t.Fatalf("a tap on a survey never sent: %v", err)
 	}

@@ -145,8 +145,8 @@ type SweepResult struct {
 // Sweep is the programme's periodic pass (schedule.sweep): it ends pauses whose time
 // is up, asks both people of every pair whose session window ended for a check-in,
 // nudges once those who have not answered after NudgeAfter, counts unanswered prompts
-// as missed at their deadline, and flags to HR the pairs that stalled and the people who
-// went quiet. Prompts and nudges are held until each recipient's working hours. Every
+// as missed at their deadline, flags to HR the pairs that stalled and the people who
+// went quiet, and does the cycles' milestones (review, survey, report) that have come. Prompts and nudges are held until each recipient's working hours. Every
 // step is idempotent: a sweep interrupted at any point and run again sends nothing twice.
 func (s *Service) Sweep(ctx context.Context, now time.Time) (SweepResult, error) {
 	var res SweepResult
@@ -161,6 +161,9 @@ func (s *Service) Sweep(ctx context.Context, now time.Time) (SweepResult, error)
 		errs = append(errs, err)
 	}
 	if err := s.sweepDeadlines(ctx, now, &res); err != nil {
+		errs = append(errs, err)
+	}
+	if err := s.sweepCycles(ctx, now); err != nil {
 		errs = append(errs, err)
 	}
 	if err := errors.Join(errs...); err != nil {

@@ -199,6 +199,9 @@ func eraseTx(ctx context.Context, tx *sql.Tx, userID string) error {
 		{`DELETE FROM checkins WHERE user_id = ?`, []any{userID}},
 		{`DELETE FROM checkin_prompts WHERE user_id = ?`, []any{userID}},
 		{`DELETE FROM pulses WHERE user_id = ?`, []any{userID}},
+		{`DELETE FROM self_ratings WHERE user_id = ?`, []any{userID}},
+		{`DELETE FROM cycle_surveys WHERE user_id = ?`, []any{userID}},
+		{`UPDATE cycles SET created_by = ? WHERE created_by = ?`, []any{erasedID, userID}},
 		// instr, not LIKE: LIKE ignores case, and an ID such as "UE" would match "true".
 		{`DELETE FROM flags WHERE user_id = ?1 OR instr(key, ?1) OR instr(detail, ?1)`, []any{userID}},
 		{`DELETE FROM outbox WHERE instr(user_ids, ?1) OR instr(key, ?1) OR instr(data, ?1) OR instr(replaces, ?1)`, []any{userID}},

@@ -101,36 +101,80 @@ func (db *DB) UpdateProposal(ctx context.Context, id int64, version int, p mento
 // ApproveRound approves the round at version: in one transaction it records the decision,
 // creates the pairs and queues the notices, so either everyone is told or no one is.
 // A round already decided, or edited since version, gives ErrStale and changes nothing.
+// It checks nothing else: the domain approves through ApproveRoundChecked.
 func (db *DB) ApproveRound(ctx context.Context, id int64, version int, by string, at time.Time, pairs []mentoring.Pair, notices []mentoring.Notice) error {
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("approve round %d: %w", id, err)
-	}
-	defer tx.Rollback()
-	when, err := timeValue(at)
-	if err != nil {
-		return fmt.Errorf("approve round %d: %w", id, err)
-	}
-	res, err := tx.ExecContext(ctx, `UPDATE rounds SET status = 'approved', decided_by = ?, decided_at = ?
-		WHERE id = ? AND status = 'proposed' AND version = ?`, by, when, id, version)
-	if err != nil {
-		return fmt.Errorf("approve round %d: %w", id, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("approve round %d: %w", id, ErrStale)
-	}
-	for _, p := range pairs {
-		if err := insertPair(ctx, tx, id, p, when); err != nil {
-			return fmt.Errorf("approve round %d: %w", id, err)
+	return db.ApproveRoundChecked(ctx, mentoring.Approval{RoundID: id, Version: version, By: by, At: at},
+		func(mentoring.RoundWorld) ([]mentoring.Pair, []mentoring.Notice, error) { return pairs, notices, nil })
+}
+
+// ApproveRoundChecked approves the round a names, deciding in the same transaction from
+// the world as it is then: it records the decision, reads the participants, active pairs,
+// org chart and recent pairs, and calls decide with them; decide returns the pairs to
+// create and the notices to queue, or an error, and then nothing at all is approved,
+// created or queued. Holding the write lock from the start, nothing can change between
+// decide's look and the approval. A round already decided, or edited since a.Version,
+// gives ErrStale.
+func (db *DB) ApproveRoundChecked(ctx context.Context, a mentoring.Approval, decide func(mentoring.RoundWorld) ([]mentoring.Pair, []mentoring.Notice, error)) error {
+	return db.inWrite(ctx, fmt.Sprintf("approve round %d", a.RoundID), func(tx *sql.Tx) error {
+		when, err := timeValue(a.At)
+		if err != nil {
+			return err
 		}
+		n, err := affected(tx.ExecContext(ctx, `UPDATE rounds SET status = 'approved', decided_by = ?, decided_at = ?
+			WHERE id = ? AND status = 'proposed' AND version = ?`, a.By, when, a.RoundID, a.Version))
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return ErrStale
+		}
+		w, err := roundWorld(ctx, tx, a.RecentRounds, a.RoundID)
+		if err != nil {
+			return err
+		}
+		pairs, notices, err := decide(w)
+		if err != nil {
+			return err
+		}
+		for _, p := range pairs {
+			if err := insertPair(ctx, tx, a.RoundID, p, when); err != nil {
+				return err
+			}
+		}
+		_, err = enqueueNoticesTx(ctx, tx, a.At, notices...)
+		return err
+	})
+}
+
+// RoundWorld reads, in one snapshot, what a pairing round is decided from: every
+// participant, the active pairs, the org chart and the pairs of the last recentRounds
+// approved rounds.
+func (db *DB) RoundWorld(ctx context.Context, recentRounds int) (mentoring.RoundWorld, error) {
+	var w mentoring.RoundWorld
+	err := db.inRead(ctx, "round world", func(tx *sql.Tx) error {
+		var err error
+		w, err = roundWorld(ctx, tx, recentRounds, 0)
+		return err
+	})
+	return w, err
+}
+
+// roundWorld reads the world of a round in tx; the round approving, when not 0, does not
+// count among the recent rounds.
+func roundWorld(ctx context.Context, tx *sql.Tx, recentRounds int, approving int64) (mentoring.RoundWorld, error) {
+	var w mentoring.RoundWorld
+	var err error
+	if w.Participants, err = findParticipants(ctx, tx, nil); err != nil {
+		return w, err
 	}
-	if _, err := enqueueNoticesTx(ctx, tx, at, notices...); err != nil {
-		return fmt.Errorf("approve round %d: %w", id, err)
+	if w.ActivePairs, err = findPairs(ctx, tx, `WHERE status = 'active' ORDER BY id`); err != nil {
+		return w, err
 	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("approve round %d: %w", id, err)
+	if w.Org, err = orgPeople(ctx, tx); err != nil {
+		return w, err
 	}
-	return nil
+	w.Recent, err = recentPairs(ctx, tx, recentRounds, approving)
+	return w, err
 }
 
 // CancelRound cancels a proposed round; a decided one gives ErrStale.
@@ -185,32 +229,35 @@ func (db *DB) PairsOf(ctx context.Context, userID string) ([]mentoring.Pair, err
 
 // RecentPairs returns the (mentor, mentee) pairs created by the last n approved rounds.
 func (db *DB) RecentPairs(ctx context.Context, n int) (map[[2]string]bool, error) {
+	var out map[[2]string]bool
+	err := db.inRead(ctx, "recent pairs", func(tx *sql.Tx) error {
+		var err error
+		out, err = recentPairs(ctx, tx, n, 0)
+		return err
+	})
+	return out, err
+}
+
+// recentPairs returns the pairs of the last n approved rounds other than the round except.
+func recentPairs(ctx context.Context, tx *sql.Tx, n int, except int64) (map[[2]string]bool, error) {
 	out := map[[2]string]bool{}
 	if n <= 0 {
 		return out, nil
 	}
-	tx, err := db.read.BeginTx(ctx, readOnly)
-	if err != nil {
-		return nil, fmt.Errorf("recent pairs: %w", err)
-	}
-	defer tx.Rollback()
 	rows, err := tx.QueryContext(ctx, `SELECT mentor_id, mentee_id FROM pairs WHERE round_id IN
-		(SELECT id FROM rounds WHERE status = 'approved' ORDER BY id DESC LIMIT ?)`, n)
+		(SELECT id FROM rounds WHERE status = 'approved' AND id != ? ORDER BY id DESC LIMIT ?)`, except, n)
 	if err != nil {
-		return nil, fmt.Errorf("recent pairs: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var k [2]string
 		if err := rows.Scan(&k[0], &k[1]); err != nil {
-			return nil, fmt.Errorf("recent pairs: %w", err)
+			return nil, err
 		}
 		out[k] = true
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("recent pairs: %w", err)
-	}
-	return out, tx.Commit()
+	return out, rows.Err()
 }
 
 // ReplaceOrg replaces the imported org data with people, in one transaction.
@@ -240,28 +287,30 @@ func (db *DB) ReplaceOrg(ctx context.Context, people []mentoring.OrgPerson) erro
 
 // OrgPeople returns the imported org data, by user ID.
 func (db *DB) OrgPeople(ctx context.Context) (map[string]mentoring.OrgPerson, error) {
-	tx, err := db.read.BeginTx(ctx, readOnly)
-	if err != nil {
-		return nil, fmt.Errorf("org people: %w", err)
-	}
-	defer tx.Rollback()
+	var out map[string]mentoring.OrgPerson
+	err := db.inRead(ctx, "org people", func(tx *sql.Tx) error {
+		var err error
+		out, err = orgPeople(ctx, tx)
+		return err
+	})
+	return out, err
+}
+
+func orgPeople(ctx context.Context, tx *sql.Tx) (map[string]mentoring.OrgPerson, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT user_id, department, manager_id FROM org_people`)
 	if err != nil {
-		return nil, fmt.Errorf("org people: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	out := map[string]mentoring.OrgPerson{}
 	for rows.Next() {
 		var p mentoring.OrgPerson
 		if err := rows.Scan(&p.UserID, &p.Department, &p.ManagerID); err != nil {
-			return nil, fmt.Errorf("org people: %w", err)
+			return nil, err
 		}
 		out[p.UserID] = p
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("org people: %w", err)
-	}
-	return out, tx.Commit()
+	return out, rows.Err()
 }
 
 func findRound(ctx context.Context, tx *sql.Tx, where string, args ...any) (mentoring.Round, error) {
@@ -369,4 +418,30 @@ func pairScan() ([]any, func() (mentoring.Pair, error)) {
 		}
 		return p, nil
 	}
+}
+
+// LastUnpaired returns how the last approved round left the user without a partner: the
+// round, when it was approved, and the user's role and reason from its proposal. It
+// returns an error wrapping mentoring.ErrNotFound when that round did not leave the user
+// unmatched, or no round was approved yet.
+func (db *DB) LastUnpaired(ctx context.Context, userID string) (mentoring.Unpaired, error) {
+	var u mentoring.Unpaired
+	err := db.inRead(ctx, "last unpaired", func(tx *sql.Tx) error {
+		var role, reason string
+		var decided sql.NullString
+		err := tx.QueryRowContext(ctx, `SELECT r.id, r.decided_at, json_extract(u.value, '$.Role'), json_extract(u.value, '$.Reason')
+			FROM rounds r, json_each(r.proposal, '$.Unmatched') u
+			WHERE r.id = (SELECT id FROM rounds WHERE status = 'approved' ORDER BY id DESC LIMIT 1)
+			AND json_extract(u.value, '$.UserID') = ? LIMIT 1`, userID).Scan(&u.RoundID, &decided, &role, &reason)
+		if errors.Is(err, sql.ErrNoRows) {
+			return mentoring.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		u.Role, u.Reason = mentoring.Role(role), reason
+		u.DecidedAt, err = parseTime(decided)
+		return err
+	})
+	return u, err
 }

@@ -75,6 +75,7 @@ func TestLoadConfig_DefaultsWithEnvOnly(t *testing.T) {
 		Program: app.ProgramConfig{
 			HRChannel: "C0HRCHANNEL", Language: "ja", Timezone: "Asia/Tokyo", Location: tokyo,
 			MinGroupSize: 5, RepeatWindowRounds: 6, DefaultCadence: "biweekly", NudgeAfterDays: 3,
+			WorkingHours: "09:00-18:00", WorkingDays: []string{"mon", "tue", "wed", "thu", "fri"},
 		},
 		Schedule: app.ScheduleConfig{Sweep: "*/15 * * * *", Pulse: "0 10 * * MON", WeeklySummary: "0 9 * * FRI", CatchUpWindow: 24 * time.Hour},
 		Bot:      app.BotConfig{Workers: 16, QueueSize: 1024},

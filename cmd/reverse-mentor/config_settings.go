@@ -2,7 +2,6 @@ package main
 
 import (
 	"strings"
-	"time"
 
 	"github.com/reverse-mentor/reverse-mentor/app"
 )
@@ -29,40 +28,45 @@ type setting struct {
 	fallbackEnv []string
 }
 
-// settings is every configuration key, in the order problems are reported.
-// config.example.yaml lists the same keys with the same defaults; a test keeps
-// the two in step.
-var settings = []setting{
-	{key: "slack.app_token", def: "", secret: true, fallbackEnv: []string{"SLACK_APP_TOKEN"}},
-	{key: "slack.bot_token", def: "", secret: true, fallbackEnv: []string{"SLACK_BOT_TOKEN"}},
-	{key: "slack.api_url", def: "https://slack.com/api/"},
-	{key: "database.path", def: "reverse-mentor.db"},
-	{key: "program.hr_channel", def: ""},
-	{key: "program.admins", def: []string(nil)},
-	{key: "program.language", def: "ja"},
-	{key: "program.timezone", def: "Asia/Tokyo"},
-	{key: "program.min_group_size", def: 5},
-	{key: "program.departments", def: []string(nil)},
-	{key: "program.topics", def: []app.Topic(nil)},
-	{key: "program.allow_same_department", def: false},
-	{key: "program.repeat_window_rounds", def: 6},
-	{key: "program.default_cadence", def: "biweekly"},
-	{key: "program.nudge_after_days", def: 3},
-	{key: "schedule.sweep", def: "*/15 * * * *"},
-	{key: "schedule.pulse", def: "0 10 * * MON"},
-	{key: "schedule.weekly_summary", def: "0 9 * * FRI"},
-	{key: "schedule.catch_up_window", def: 24 * time.Hour},
-	{key: "bot.workers", def: 16},
-	{key: "bot.queue_size", def: 1024},
-	{key: "outbox.rate_per_second", def: 10.0},
-	{key: "outbox.burst", def: 10},
-	{key: "outbox.lease", def: 2 * time.Minute},
-	{key: "outbox.request_timeout", def: 15 * time.Second},
-	{key: "outbox.max_age", def: 24 * time.Hour},
-	{key: "outbox.method_rate_per_minute", def: 50.0},
-	{key: "log.level", def: "info"},
-	{key: "log.format", def: "text"},
-}
+// settings is every configuration key, in the order problems are reported, with
+// its default from app.Defaults. config.example.yaml lists the same keys with the
+// same defaults; a test keeps the two in step.
+var settings = func() []setting {
+	d := app.Defaults()
+	return []setting{
+		{key: "slack.app_token", def: d.Slack.AppToken, secret: true, fallbackEnv: []string{"SLACK_APP_TOKEN"}},
+		{key: "slack.bot_token", def: d.Slack.BotToken, secret: true, fallbackEnv: []string{"SLACK_BOT_TOKEN"}},
+		{key: "slack.api_url", def: d.Slack.APIURL},
+		{key: "database.path", def: d.Database.Path},
+		{key: "program.hr_channel", def: d.Program.HRChannel},
+		{key: "program.admins", def: d.Program.Admins},
+		{key: "program.language", def: d.Program.Language},
+		{key: "program.timezone", def: d.Program.Timezone},
+		{key: "program.min_group_size", def: d.Program.MinGroupSize},
+		{key: "program.departments", def: d.Program.Departments},
+		{key: "program.topics", def: d.Program.Topics},
+		{key: "program.allow_same_department", def: d.Program.AllowSameDepartment},
+		{key: "program.repeat_window_rounds", def: d.Program.RepeatWindowRounds},
+		{key: "program.default_cadence", def: d.Program.DefaultCadence},
+		{key: "program.nudge_after_days", def: d.Program.NudgeAfterDays},
+		{key: "program.working_hours", def: d.Program.WorkingHours},
+		{key: "program.working_days", def: d.Program.WorkingDays},
+		{key: "schedule.sweep", def: d.Schedule.Sweep},
+		{key: "schedule.pulse", def: d.Schedule.Pulse},
+		{key: "schedule.weekly_summary", def: d.Schedule.WeeklySummary},
+		{key: "schedule.catch_up_window", def: d.Schedule.CatchUpWindow},
+		{key: "bot.workers", def: d.Bot.Workers},
+		{key: "bot.queue_size", def: d.Bot.QueueSize},
+		{key: "outbox.rate_per_second", def: d.Outbox.RatePerSecond},
+		{key: "outbox.burst", def: d.Outbox.Burst},
+		{key: "outbox.lease", def: d.Outbox.Lease},
+		{key: "outbox.request_timeout", def: d.Outbox.RequestTimeout},
+		{key: "outbox.max_age", def: d.Outbox.MaxAge},
+		{key: "outbox.method_rate_per_minute", def: d.Outbox.MethodRatePerMinute},
+		{key: "log.level", def: d.Log.Level},
+		{key: "log.format", def: d.Log.Format},
+	}
+}()
 
 // EnvName returns the environment variable that sets key, e.g.
 // REVERSE_MENTOR_PROGRAM_MIN_GROUP_SIZE for program.min_group_size.

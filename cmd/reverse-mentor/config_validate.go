@@ -12,6 +12,7 @@ import (
 
 	"github.com/reverse-mentor/reverse-mentor/app"
 	"github.com/reverse-mentor/reverse-mentor/bot"
+	"github.com/reverse-mentor/reverse-mentor/mentoring"
 	"github.com/robfig/cron/v3"
 )
 
@@ -168,6 +169,9 @@ func programProblems(p *problemList, c app.ProgramConfig, req Requirement) {
 	}
 	if c.NudgeAfterDays < 1 {
 		p.add("program.nudge_after_days must be at least 1 (got %d)", c.NudgeAfterDays)
+	}
+	if _, err := mentoring.ParseWorkingHours(c.WorkingHours, c.WorkingDays); err != nil {
+		p.add("program.working_hours and program.working_days: %v (e.g. \"09:00-18:00\" and [mon, tue, wed, thu, fri])", err)
 	}
 }
 

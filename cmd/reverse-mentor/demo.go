@@ -17,8 +17,8 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	people := fs.Int("people", 60, "size of the simulated organisation")
 	weeks := fs.Int("weeks", 12, "simulated weeks")
 	seed := fs.Uint64("seed", 1, "random seed: the same seed plays the same demo")
-	lang := fs.String("lang", "ja", "the programme's default language: ja or en")
-	out := fs.String("out", "demo-out", "folder for the demo database, transcript and charts")
+	lang := fs.String("lang", "ja", "the programme's language (HR's messages and the story's headings): ja or en; each person keeps their own Slack locale")
+	out := fs.String("out", "demo-out", "folder for the timeline, each person's transcript and the demo database")
 	verbose := fs.Bool("v", false, "print the bot's logs to stderr")
 	if code, stop := parseFlags(fs, args, stderr); stop {
 		return code
@@ -47,6 +47,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "demo:", err)
 		return exitFailed
 	}
-	fmt.Fprintf(stdout, "\nDone in %.1fs. Transcript: %s · database: %s\n", res.Elapsed.Seconds(), res.Transcript, res.Database)
+	// The timing goes to stderr: the same seed prints the same stdout, byte for byte.
+	fmt.Fprintf(stderr, "demo played in %.1fs\n", res.Elapsed.Seconds())
 	return exitOK
 }

@@ -1,8 +1,8 @@
 // Command reverse-mentor runs a reverse mentoring programme in Slack: `run` serves a
 // workspace over Socket Mode, `demo` plays a whole programme against a built-in fake
-// Slack, `import-org` loads reporting lines, `backup` copies the database, `outbox
-// retry` re-queues failed messages, `bench` measures the matching engine and `version`
-// prints build information. `reverse-mentor help` lists them, from the table
+// Slack, `import-org` loads reporting lines, `export` writes the data as CSV, `backup`
+// copies the database, `outbox retry` re-queues failed messages, `bench` measures the
+// matching engine and `version` prints build information. `reverse-mentor help` lists them, from the table
 // in commands.
 package main
 
@@ -81,6 +81,12 @@ func commands() []command {
 			summary: "load departments and reporting lines from an HR export (CSV)",
 			usage:   "[--config FILE] [--dry-run] FILE.csv",
 			run:     runImportOrg,
+		},
+		{
+			name:    "export",
+			summary: "write the programme's data as CSV files (never the private notes)",
+			usage:   "--out DIR [--config FILE]",
+			run:     runExport,
 		},
 		{
 			name:    "backup",

@@ -38,7 +38,7 @@ func TestHelp_ListsTheCommandsThatExist(t *testing.T) {
 	for _, c := range commands() {
 		names = append(names, c.name)
 	}
-	if got, want := strings.Join(names, " "), "run demo import-org backup outbox bench version"; got != want {
+	if got, want := strings.Join(names, " "), "run demo import-org export backup outbox bench version"; got != want {
 		t.Errorf("commands = %s, want %s", got, want)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -206,13 +207,18 @@ func TestDemo_PlaysOptInsAndPrintsTheTranscript(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("demo exit %d: %s", code, stderr)
 	}
-	for _, want := range []string{"joined", "/reverse-mentor", "ようこそ", "Welcome aboard", "ご自身は上司に選べません", "HR admin"} {
+	for _, want := range []string{"参加：", "/reverse-mentor", "ようこそ", "Welcome aboard", "ご自身は上司に選べません", "人事担当", "第1週"} {
 		if !strings.Contains(out, want) {
-			t.Errorf("transcript lacks %q", want)
+			t.Errorf("the timeline lacks %q", want)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(dir, "transcript.txt")); err != nil {
-		t.Fatal(err)
+	for _, f := range []string{"timeline.txt", "transcript.txt"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !strings.Contains(stderr, "demo played in") {
+		t.Errorf("the timing should go to stderr: %q", stderr)
 	}
 	t.Logf("demo of 30 people took %v", time.Since(start))
 	_ = fmt.Sprint()
@@ -235,16 +241,28 @@ func TestRun_DryRunLeavesTheOutboxAlone(t *testing.T) {
 	setFakeEnv(t, fake, dbPath)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
+	logs := &lockedBuffer{}
 	go func() {
-		var out, errOut bytes.Buffer
-		done <- run(ctx, []string{"run", "--dry-run"}, &out, &errOut)
+		var out bytes.Buffer
+		done <- run(ctx, []string{"run", "--dry-run"}, &out, logs)
 	}()
 	wctx, wcancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer wcancel()
 	if err := fake.WaitConnected(wctx, 1); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(1500 * time.Millisecond)
+	// The app says it leaves the round's three messages queued; it has started serving,
+	// and would have sent them by now had it started the sender.
+	for !strings.Contains(logs.String(), "the outbox is not drained") || !strings.Contains(logs.String(), "queued=3") {
+		select {
+		case <-wctx.Done():
+			t.Fatalf("no dry-run line in the log:\n%s", logs.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	if err := fake.WaitConnected(wctx, 1); err != nil {
+		t.Fatal(err)
+	}
 	cancel()
 	if code := <-done; code != 0 {
 		t.Fatalf("exit %d", code)
@@ -252,4 +270,31 @@ func TestRun_DryRunLeavesTheOutboxAlone(t *testing.T) {
 	if n := len(fake.Calls("chat.postMessage")); n != 0 {
 		t.Fatalf("a dry run posted %d messages", n)
 	}
+	// The three messages are still waiting, untouched, for a real run.
+	db, err := store.Open(context.Background(), dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if st, err := db.OutboxStats(context.Background()); err != nil || st.Pending != 3 || st.Sent != 0 {
+		t.Fatalf("outbox after a dry run: %+v %v", st, err)
+	}
+}
+
+// lockedBuffer is a bytes.Buffer that a process under test may write while the test reads.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

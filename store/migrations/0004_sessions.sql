@@ -40,6 +40,8 @@ CREATE TABLE checkin_prompts (
 CREATE INDEX checkin_prompts_nudge ON checkin_prompts (state, nudge_at);
 CREATE INDEX checkin_prompts_deadline ON checkin_prompts (state, deadline_at);
 CREATE INDEX checkin_prompts_user ON checkin_prompts (user_id, due_at);
+-- The weekly summary counts the windows that ended in a week from this index alone.
+CREATE INDEX checkin_prompts_due ON checkin_prompts (due_at, pair_id, win, state, skip_reason);
 
 -- One answer per person, pair and window; answering again replaces it. private_note is
 -- for HR admins only and is never exported.
@@ -63,7 +65,10 @@ CREATE TABLE checkins (
     PRIMARY KEY (pair_id, user_id, win)
 ) STRICT, WITHOUT ROWID;
 
-CREATE INDEX checkins_updated ON checkins (updated_at);
+-- The weekly summary reads a week's burden answers from this index alone.
+CREATE INDEX checkins_updated ON checkins (updated_at, burden, user_id);
+-- Whether a pair's window had a session, whoever of the two answered.
+CREATE INDEX checkins_window ON checkins (pair_id, win, met);
 
 -- A pulse survey sent to one person for one date (the slot's date in the programme's
 -- time zone), and the answers tapped on it, one per question.
@@ -87,7 +92,18 @@ CREATE TABLE pulse_answers (
     FOREIGN KEY (user_id, date) REFERENCES pulses (user_id, date) ON DELETE CASCADE
 ) STRICT, WITHOUT ROWID;
 
-CREATE INDEX pulse_answers_date ON pulse_answers (date, question);
+-- The weekly summary reads a week's answers from this index alone.
+CREATE INDEX pulse_answers_date ON pulse_answers (date, question, value, user_id);
+
+-- The figures of each week whose summary was published, as published: later weeks'
+-- trends show them as they were, and they need no recomputing. Aggregates only: they name
+-- nobody, and stay when a person's data is erased.
+CREATE TABLE week_figures (
+    week_end   TEXT NOT NULL PRIMARY KEY,
+    week_start TEXT NOT NULL,
+    figures    TEXT NOT NULL CHECK (json_valid(figures)),
+    saved_at   TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
 
 -- Private follow-up flags for HR admins, one per cause, subject and window (key).
 CREATE TABLE flags (
@@ -103,6 +119,8 @@ CREATE TABLE flags (
 ) STRICT;
 
 CREATE INDEX flags_open ON flags (handled_by, id);
+CREATE INDEX flags_created ON flags (created_at);
+CREATE INDEX flags_handled ON flags (handled_at);
 CREATE INDEX flags_user ON flags (user_id);
 
 -- The outbox gains a 'cancelled' state (a prompt withdrawn when its person paused, left or
@@ -150,3 +168,50 @@ CREATE INDEX outbox_state_due ON outbox (state, next_attempt_at);
 CREATE INDEX outbox_state_lease ON outbox (state, lease_until);
 -- Withdrawing a person's queued prompts looks them up by kind among the pending rows.
 CREATE INDEX outbox_pending_kind ON outbox (state, kind);
+
+-- Programme cycles: a name, a purpose, guidelines, dates (days in the programme's time
+-- zone, YYYY-MM-DD) and the cadence proposed to people who join during it.
+CREATE TABLE cycles (
+    id              INTEGER NOT NULL PRIMARY KEY,
+    name            TEXT    NOT NULL CHECK (name <> ''),
+    purpose         TEXT    NOT NULL DEFAULT '',
+    guidelines      TEXT    NOT NULL DEFAULT '',
+    starts_on       TEXT    NOT NULL CHECK (length(starts_on) = 10),
+    ends_on         TEXT    NOT NULL CHECK (length(ends_on) = 10 AND ends_on > starts_on),
+    default_cadence TEXT    NOT NULL CHECK (default_cadence IN ('weekly', 'biweekly', 'monthly')),
+    created_by      TEXT    NOT NULL DEFAULT '',
+    created_at      TEXT    NOT NULL,
+    updated_at      TEXT    NOT NULL
+) STRICT;
+
+-- What was done once for a cycle: the review prompt, the survey, the report.
+CREATE TABLE cycle_milestones (
+    cycle_id  INTEGER NOT NULL REFERENCES cycles (id) ON DELETE CASCADE,
+    milestone TEXT    NOT NULL CHECK (milestone IN ('review', 'survey', 'report')),
+    done_at   TEXT    NOT NULL,
+    PRIMARY KEY (cycle_id, milestone)
+) STRICT, WITHOUT ROWID;
+
+-- Self-ratings of confidence, 1 to 5: at opt-in (phase 'start', cycle 0) and in a
+-- cycle's end survey (phase 'end'). Subject is a topic ID, or 'lead' for a mentor.
+CREATE TABLE self_ratings (
+    user_id     TEXT    NOT NULL CHECK (user_id <> ''),
+    subject     TEXT    NOT NULL CHECK (subject <> ''),
+    phase       TEXT    NOT NULL CHECK (phase IN ('start', 'end')),
+    cycle_id    INTEGER NOT NULL DEFAULT 0,
+    value       INTEGER NOT NULL CHECK (value BETWEEN 1 AND 5),
+    answered_at TEXT    NOT NULL,
+    PRIMARY KEY (user_id, subject, phase, cycle_id)
+) STRICT, WITHOUT ROWID;
+
+-- Answers to a cycle's end survey. reflection (what I learned / how I grew) is never
+-- published; join_again is 0 to 10, -1 when not answered.
+CREATE TABLE cycle_surveys (
+    cycle_id    INTEGER NOT NULL REFERENCES cycles (id) ON DELETE CASCADE,
+    user_id     TEXT    NOT NULL CHECK (user_id <> ''),
+    role        TEXT    NOT NULL CHECK (role IN ('mentor', 'mentee')),
+    reflection  TEXT    NOT NULL DEFAULT '',
+    join_again  INTEGER NOT NULL DEFAULT -1 CHECK (join_again BETWEEN -1 AND 10),
+    answered_at TEXT    NOT NULL,
+    PRIMARY KEY (cycle_id, user_id)
+) STRICT, WITHOUT ROWID;

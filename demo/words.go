@@ -1,0 +1,96 @@
+package demo
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/reverse-mentor/reverse-mentor/mentoring"
+)
+
+// words are the story's own lines — headings, narration, the summary — in the
+// programme's language (--lang). What people saw is quoted as the bot wrote it, in each
+// person's own language.
+var words = map[mentoring.Lang]map[string]string{
+	mentoring.LangEN: {
+		"title":          "reverse-mentor demo · %d people · %d weeks · seed %d",
+		"week":           "Week %d · %s – %s",
+		"quiet_week":     "(a quiet week: nothing was due)",
+		"scene_launch":   "HR launches the programme and looks at the App Home",
+		"scene_org":      "HR imports the org chart (departments and reporting lines) from the HR system; %s is missing from the export",
+		"note_org":       "imported %d people in %d departments, with %d managers",
+		"scene_optins":   "People opt in through the /reverse-mentor join form",
+		"scene_edit":     "A participant edits their profile; another checks their status",
+		"scene_figures":  "Someone tries an HR command; HR reads the figures",
+		"scene_round":    "HR proposes a pairing round and reviews it",
+		"note_refused":   "the form refused it: %s",
+		"note_proposal":  "the proposal: %d pairs, %d people without a partner",
+		"note_swap_no":   "HR tried to swap the mentees of pairs 1 and %d: the rules refused it",
+		"note_swap_ok":   "HR swapped the mentees of pairs 1 and %d",
+		"note_approved":  "HR approved round #%d: %d of %d intros and orientations delivered",
+		"summary":        "Summary",
+		"sum_people":     "people in the organisation: %d; joined: %d (%d mentors, %d mentees)",
+		"sum_pairs":      "pairs meeting: %d",
+		"sum_messages":   "messages people saw: %d; actions they took: %d",
+		"sum_files":      "files: %s (timeline), %s (what each person saw), %s (database)",
+		"time_format":    "Mon 01-02 15:04",
+		"date_format":    "Mon 2 Jan",
+		"lang_name":      "English",
+		"programme_lang": "programme language: %s",
+	},
+	mentoring.LangJA: {
+		"title":          "reverse-mentor デモ · %d人 · %d週間 · シード %d",
+		"week":           "第%d週 · %s〜%s",
+		"quiet_week":     "（この週に予定されたことはありませんでした）",
+		"scene_launch":   "人事担当がプログラムを始め、アプリのホームを開きます",
+		"scene_org":      "人事担当が人事システムから組織図（部署と上司・部下の関係）を取り込みます。%sはデータに含まれていません",
+		"note_org":       "%d人、%d部署、管理職 %d人を取り込みました",
+		"scene_optins":   "社員が /reverse-mentor join のフォームから参加します",
+		"scene_edit":     "参加者がプロフィールを編集し、別の参加者が状況を確認します",
+		"scene_figures":  "人事用のコマンドを試す人がいます。人事担当は数字を確認します",
+		"scene_round":    "人事担当がマッチング案をつくり、確認します",
+		"note_refused":   "フォームが受け付けませんでした：%s",
+		"note_proposal":  "マッチング案：ペア %d組、相手のいない人 %d人",
+		"note_swap_no":   "人事担当がペア1と%dのメンティーを入れ替えようとしましたが、ルールにより入れ替えられませんでした",
+		"note_swap_ok":   "人事担当がペア1と%dのメンティーを入れ替えました",
+		"note_approved":  "人事担当がマッチング #%d を承認しました：ペアの紹介とオリエンテーション %d / %d 通を配信",
+		"summary":        "まとめ",
+		"sum_people":     "組織の人数：%d人、参加：%d人（メンター %d人、メンティー %d人）",
+		"sum_pairs":      "活動中のペア：%d組",
+		"sum_messages":   "社員が受け取ったメッセージ：%d件、社員の操作：%d件",
+		"sum_files":      "ファイル：%s（時系列）、%s（一人ひとりが見たもの）、%s（データベース）",
+		"time_format":    "01/02(Mon) 15:04",
+		"date_format":    "1月2日(Mon)",
+		"lang_name":      "日本語",
+		"programme_lang": "プログラムの言語：%s",
+	},
+}
+
+// say returns the story's line key in lang, filled with args.
+func say(lang mentoring.Lang, key string, args ...any) string {
+	f, ok := words[lang][key]
+	if !ok {
+		f = words[mentoring.LangEN][key]
+	}
+	if len(args) == 0 {
+		return f
+	}
+	return fmt.Sprintf(f, args...)
+}
+
+// japaneseWeekdays are the one-character weekday names used in Japanese dates.
+var japaneseWeekdays = [...]string{"日", "月", "火", "水", "木", "金", "土"}
+
+// stamp formats t with the layout of key in lang; Japanese layouts show the weekday in
+// Japanese.
+func stamp(lang mentoring.Lang, key string, t time.Time) string {
+	s := t.Format(say(lang, key))
+	if lang == mentoring.LangJA {
+		for i, en := range [...]string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"} {
+			if t.Weekday() == time.Weekday(i) {
+				return strings.Replace(s, en, japaneseWeekdays[i], 1)
+			}
+		}
+	}
+	return s
+}

@@ -1,0 +1,129 @@
+package mentoring_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/reverse-mentor/reverse-mentor/mentoring"
+	"github.com/reverse-mentor/reverse-mentor/simclock"
+	"github.com/reverse-mentor/reverse-mentor/store"
+)
+
+// cohort is a programme of n pairs, approved at start, in Tokyo.
+func cohort(t testing.TB, n int) (*mentoring.Service, *store.DB, *simclock.Clock) {
+	t.Helper()
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	clock := simclock.New(start)
+	db.Clock = clock
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	svc := mentoring.NewService(db, clock, mentoring.Options{Language: mentoring.LangJA, Admins: []string{"UHR"},
+		Location: tokyo, MinGroupSize: 5})
+	ctx := context.Background()
+	for i := range n {
+		for _, p := range []struct {
+			id   string
+			role mentoring.Role
+			dept string
+		}{{fmt.Sprintf("UM%03d", i), mentoring.RoleMentor, "Engineering"}, {fmt.Sprintf("UE%03d", i), mentoring.RoleMentee, "Sales"}} {
+			if _, err := svc.Join(ctx, mentoring.Person{UserID: p.id, DisplayName: p.id, TZ: "Asia/Tokyo", TZOffset: 32400},
+				mentoring.Profile{Role: p.role, Department: p.dept, Topics: []string{"genai"}, Languages: []mentoring.Lang{mentoring.LangJA},
+					Cadence: mentoring.CadenceWeekly, Capacity: 1, Consent: true}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	r, err := svc.ProposeRound(ctx, "UHR")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.ApproveRound(ctx, "UHR", r.ID, r.Version); err != nil {
+		t.Fatal(err)
+	}
+	return svc, db, clock
+}
+
+func TestWeeklySummary_FiguresAndTrendUnderTheAnonymityRule(t *testing.T) {
+	svc, _, clock := cohort(t, 6)
+	ctx := context.Background()
+	// Week 1: the pairs' first window ends; five of six pairs meet; everyone answers a
+	// pulse survey.
+	clock.Set(start.Add(7 * day))
+	if _, err := svc.Sweep(ctx, clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.SendPulses(ctx, clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	date := clock.Now().In(mustZone(t, "Asia/Tokyo")).Format(time.DateOnly)
+	pairs, err := svc.ActivePairs(ctx, "UHR")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range pairs {
+		if i < 5 {
+			if _, err := svc.RecordCheckIn(ctx, p.MentorID, mentoring.CheckIn{PairID: p.ID, Window: 1, Met: mentoring.MetYes, Rating: 4, Burden: 2}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, u := range []string{p.MentorID, p.MenteeID} {
+			for _, q := range []mentoring.PulseQuestion{mentoring.PulseMood, mentoring.PulseSafety} {
+				if _, err := svc.RecordPulse(ctx, u, date, q, 4); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		// Only four mentors answer the burden question: too few to publish.
+		if i < 4 {
+			if _, err := svc.RecordPulse(ctx, p.MentorID, date, mentoring.PulseBurden, 3); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	end := clock.Now().Add(4 * day) // Friday
+	sm, err := svc.WeeklySummary(ctx, end)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sm.Joined.Hidden || sm.Joined.Value != 12 || sm.ActivePairs.Value != 6 {
+		t.Fatalf("participation %+v pairs %+v", sm.Joined, sm.ActivePairs)
+	}
+	if sm.SessionsDue.Value != 6 || sm.SessionsHeld.Value != 5 || sm.CompletionRate.Value != 83 {
+		t.Fatalf("sessions due %+v held %+v rate %+v", sm.SessionsDue, sm.SessionsHeld, sm.CompletionRate)
+	}
+	last := sm.Trend[len(sm.Trend)-1]
+	if len(sm.Trend) != mentoring.TrendWeeks || last.Mood.Hidden || last.Mood.Value != 4 || last.Mood.People != 12 {
+		t.Fatalf("trend %+v", sm.Trend)
+	}
+	// Burden: four pulse answers and five check-ins from five distinct mentors: shown.
+	if last.Burden.Hidden || last.Burden.People != 5 {
+		t.Fatalf("burden %+v", last.Burden)
+	}
+	if !sm.Trend[0].Mood.Hidden {
+		t.Fatalf("a week with no answers must read 'fewer than k': %+v", sm.Trend[0])
+	}
+	// Six mentors and six mentees, two departments of six: the breakdowns may be shown.
+	if !sm.ByRoleOK || !sm.ByDepartmentOK {
+		t.Fatalf("breakdowns %+v %+v", sm.ByRole, sm.ByDepartment)
+	}
+}
+
+func TestWeeklySummary_SmallProgrammeHidesEverythingButZero(t *testing.T) {
+	svc, _, clock := cohort(t, 2)
+	sm, err := svc.WeeklySummary(context.Background(), clock.Now().Add(4*day))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sm.Joined.Hidden || !sm.Mentors.Hidden || sm.ByRoleOK || sm.ByDepartmentOK {
+		t.Fatalf("four people must not be counted in public: %+v", sm)
+	}
+	if sm.FlagsOpen.Hidden || sm.FlagsOpen.Value != 0 {
+		t.Fatalf("zero flags may be shown: %+v", sm.FlagsOpen)
+	}
+}
