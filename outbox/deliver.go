@@ -60,6 +60,12 @@ func (s *Sender) process(a *attempt) {
 		s.rewrite(a)
 		return
 	}
+	if f, isFile, ok := s.renderFile(a); isFile {
+		if ok {
+			s.upload(a, f)
+		}
+		return
+	}
 	text, blocks, ok := s.render(a)
 	if !ok {
 		return
@@ -253,6 +259,14 @@ func (s *Sender) cacheDM(a *attempt, channelID string) {
 // findPosted looks in the channel's history, from ReconcileMargin before since, for a
 // message tagged with key, and returns its ts.
 func (s *Sender) findPosted(a *attempt, channel, key string, since time.Time) (string, bool, error) {
+	return s.findMessage(a, channel, since, func(m slack.Message) bool {
+		return m.Metadata.EventType == MetadataEventType && fmt.Sprint(m.Metadata.EventPayload["key"]) == key
+	})
+}
+
+// findMessage looks in the channel's history, from ReconcileMargin before since, for a
+// message that match accepts, and returns its ts.
+func (s *Sender) findMessage(a *attempt, channel string, since time.Time, match func(slack.Message) bool) (string, bool, error) {
 	params := &slack.GetConversationHistoryParameters{ChannelID: channel, Limit: 200, IncludeAllMetadata: true}
 	if !since.IsZero() {
 		params.Oldest = slackTS(since.Add(-s.opts.ReconcileMargin))
@@ -274,7 +288,7 @@ func (s *Sender) findPosted(a *attempt, channel, key string, since time.Time) (s
 			return "", false, fmt.Errorf("%s: %w", methodHistory, err)
 		}
 		for _, m := range resp.Messages {
-			if m.Metadata.EventType == MetadataEventType && fmt.Sprint(m.Metadata.EventPayload["key"]) == key {
+			if match(m) {
 				return m.Timestamp, true, nil
 			}
 		}

@@ -155,4 +155,6 @@ type SlackAPI interface {
 	AuthTestContext(ctx context.Context) (*slack.AuthTestResponse, error)
 	// GetUserInfoContext tells which people of a group DM are deactivated.
 	GetUserInfoContext(ctx context.Context, user string, options ...slack.GetUserInfoOption) (*slack.User, error)
+	// UploadFileContext uploads a file with files upload v2 (see FileRenderer).
+	UploadFileContext(ctx context.Context, params slack.UploadFileParameters) (*slack.FileSummary, error)
 }
