@@ -22,9 +22,10 @@ type File struct {
 // FileRenderer is the part of a Renderer that turns some notices into files. When the
 // Renderer has it and it reports a notice as a file, the Sender uploads the file (files
 // upload v2: files.getUploadURLExternal, the upload, files.completeUploadExternal) to the
-// notice's channel instead of posting a message.
+// notice's channel instead of posting a message. name must be unique to the notice (see
+// File).
 type FileRenderer interface {
-	RenderFile(ctx context.Context, n mentoring.Notice) (f File, isFile bool, err error)
+	RenderFile(ctx context.Context, n mentoring.Notice) (name, title string, content []byte, isFile bool, err error)
 }
 
 // methodUpload is the upload method the throttle paces.
@@ -38,7 +39,8 @@ func (s *Sender) renderFile(a *attempt) (f File, isFile, ok bool) {
 	if !can {
 		return File{}, false, false
 	}
-	f, isFile, err := fr.RenderFile(a.soft, a.it.Notice)
+	name, title, content, isFile, err := fr.RenderFile(a.soft, a.it.Notice)
+	f = File{Name: name, Title: title, Content: content}
 	switch {
 	case !isFile:
 		return File{}, false, false

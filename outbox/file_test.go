@@ -13,11 +13,11 @@ import (
 // fileRenderer renders notices of kind "chart" as a PNG-like file named after the key.
 type fileRenderer struct{ testRenderer }
 
-func (fileRenderer) RenderFile(_ context.Context, n mentoring.Notice) (File, bool, error) {
+func (fileRenderer) RenderFile(_ context.Context, n mentoring.Notice) (string, string, []byte, bool, error) {
 	if n.Kind != "chart" {
-		return File{}, false, nil
+		return "", "", nil, false, nil
 	}
-	return File{Name: n.Key + ".png", Title: "Chart " + n.Key, Content: []byte("\x89PNG chart of " + n.Key)}, true, nil
+	return n.Key + ".png", "Chart " + n.Key, []byte("\x89PNG chart of " + n.Key), true, nil
 }
 
 func TestSender_UploadsAFileOnceEvenAfterACrash(t *testing.T) {
