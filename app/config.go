@@ -113,6 +113,13 @@ type OutboxConfig struct {
 	Lease time.Duration `mapstructure:"lease"`
 	// RequestTimeout bounds each Slack call of the sender; at most a quarter of Lease.
 	RequestTimeout time.Duration `mapstructure:"request_timeout"`
+	// MaxAge is how long a message is retried against transient errors (network, 5xx,
+	// timeouts) before it fails and HR is shown why; 0 means the sender's default, 24h.
+	MaxAge time.Duration `mapstructure:"max_age"`
+	// MethodRatePerMinute paces each of conversations.open, conversations.history and
+	// chat.update (Slack's Tier 3, about 50 a minute). 0 leaves them paced by Slack's
+	// Retry-After alone, and so does a run on a simulated Clock.
+	MethodRatePerMinute float64 `mapstructure:"method_rate_per_minute"`
 }
 
 // LogConfig chooses what the process logs and how.

@@ -26,8 +26,9 @@ func Defaults() Config {
 			WeeklySummary: "0 9 * * FRI",
 			CatchUpWindow: 24 * time.Hour,
 		},
-		Bot:    BotConfig{Workers: 16, QueueSize: 1024},
-		Outbox: OutboxConfig{RatePerSecond: 10, Burst: 10, Lease: 2 * time.Minute, RequestTimeout: 15 * time.Second},
-		Log:    LogConfig{Level: "info", Format: "text"},
+		Bot: BotConfig{Workers: 16, QueueSize: 1024},
+		Outbox: OutboxConfig{RatePerSecond: 10, Burst: 10, Lease: 2 * time.Minute, RequestTimeout: 15 * time.Second,
+			MaxAge: 24 * time.Hour, MethodRatePerMinute: 50},
+		Log: LogConfig{Level: "info", Format: "text"},
 	}
 }

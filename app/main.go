@@ -63,8 +63,9 @@ type Main struct {
 	settleMu sync.Mutex // one Sender.Drain at a time
 }
 
-// Open checks the Slack token with auth.test, then opens the database (creating it) and
-// builds the service, the bot, the outbox sender and the scheduler. The token is checked
+// Open checks the Slack token with auth.test, then opens the database (creating it),
+// holds it as the one running instance (store.DB.Hold: another live process holding it
+// is an error), and builds the service, the bot, the outbox sender and the scheduler. The token is checked
 // first so that a bad one never leaves a database file behind. Call Close even when Open
 // fails.
 func (m *Main) Open(ctx context.Context) error {
@@ -83,12 +84,19 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 
-	db, err := store.Open(ctx, m.Config.Database.Path)
+	db, err := store.Open(ctx, m.Config.Database.Path, store.WithLogger(m.Log.With("component", "store")))
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}
 	db.Clock = m.clock
 	m.db = db
+	// One running instance per database: holding it proves that whoever leased outbox
+	// rows before is gone, so those rows are reconciled now rather than after their lease.
+	instance, reclaimed, err := db.Hold(ctx)
+	if err != nil {
+		return fmt.Errorf("open database: %w", err)
+	}
+	m.Log.Info("holding the database", "instance", instance, "outbox_rows_taken_back", reclaimed)
 	m.svc = mentoring.NewService(db, m.clock, m.Config.serviceOptions(loc))
 	m.bot, err = bot.New(m.svc, db, bot.Options{
 		AppToken:  m.Config.Slack.AppToken,
@@ -100,20 +108,13 @@ func (m *Main) Open(ctx context.Context) error {
 		Logger:    m.Log.With("component", "bot"),
 		Notify:    m.notify,
 		Outbox:    m.outboxStatus,
+
+		RetryFailed: m.retryFailed,
 	})
 	if err != nil {
 		return err
 	}
-	m.sender, err = outbox.NewSender(outbox.Options{
-		Store: outboxStore{m.db}, Slack: m.bot.API(), Renderer: m.bot, Clock: m.clock,
-		Logger: m.Log.With("component", "outbox"),
-		// A simulated run delivers one message at a time, in the order they were queued,
-		// so it plays the same way every time.
-		Workers:       m.sendWorkers(),
-		RatePerSecond: m.Config.Outbox.RatePerSecond, Burst: m.Config.Outbox.Burst,
-		Lease: m.Config.Outbox.Lease, RequestTimeout: m.Config.Outbox.RequestTimeout,
-		ShutdownGrace: shutdownGrace / 2,
-	})
+	m.sender, err = m.newSender()
 	if err != nil {
 		return err
 	}

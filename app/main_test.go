@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -268,5 +269,30 @@ func TestConfigServiceOptions(t *testing.T) {
 		len(o.Departments) != 1 || o.Cadence != mentoring.CadenceWeekly || !o.AllowSameDepartment ||
 		o.RepeatWindowRounds != 4 || len(o.Catalogue) != 1 || o.Catalogue[0] != (mentoring.Topic{ID: "genai", EN: "Generative AI", JA: "生成AI"}) {
 		t.Errorf("options = %+v", o)
+	}
+}
+
+func TestOpen_OneRunningInstancePerDatabase(t *testing.T) {
+	fake := newFake(t, nil)
+	cfg := testConfig(fake, t.TempDir())
+	first := &Main{Config: cfg}
+	defer first.Close()
+	if err := first.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	second := &Main{Config: cfg}
+	defer second.Close()
+	err := second.Open(context.Background())
+	if !errors.Is(err, store.ErrHeld) {
+		t.Fatalf("a second instance on the same database: %v, want store.ErrHeld", err)
+	}
+	// Once the first is gone, another may start.
+	if err := first.Close(); err != nil {
+		t.Fatal(err)
+	}
+	third := &Main{Config: cfg}
+	defer third.Close()
+	if err := third.Open(context.Background()); err != nil {
+		t.Fatalf("after the first closed: %v", err)
 	}
 }

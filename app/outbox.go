@@ -46,6 +46,22 @@ func (s outboxStore) MarkFailed(ctx context.Context, id int64, attempt int, reas
 	return claimErr(s.db.MarkFailed(ctx, id, attempt, reason))
 }
 
+// MarkCancelled withdraws a row; see store.DB.MarkCancelled.
+func (s outboxStore) MarkCancelled(ctx context.Context, id int64, attempt int, reason string) error {
+	return claimErr(s.db.MarkCancelled(ctx, id, attempt, reason))
+}
+
+// DeferOutbox hands a row back until later; see store.DB.DeferOutbox.
+func (s outboxStore) DeferOutbox(ctx context.Context, id int64, attempt int, next time.Time, reason string) error {
+	return claimErr(s.db.DeferOutbox(ctx, id, attempt, next, reason))
+}
+
+// MessageOf tells where the message of a notice stands; see store.DB.OutboxMessageOf.
+func (s outboxStore) MessageOf(ctx context.Context, key string) (outbox.Message, error) {
+	m, err := s.db.OutboxMessageOf(ctx, key)
+	return outbox.Message(m), err
+}
+
 // ReleaseOutbox hands a row back unsent; see store.DB.ReleaseOutbox.
 func (s outboxStore) ReleaseOutbox(ctx context.Context, id int64, attempt int) error {
 	return claimErr(s.db.ReleaseOutbox(ctx, id, attempt))
@@ -75,16 +91,86 @@ func claimErr(err error) error {
 	return err
 }
 
-// outboxStatus reports the outbox for HR admins' views.
+// newSender builds the outbox sender over the database, the bot's Slack client and its
+// renderer, with the configured limits.
+func (m *Main) newSender() (*outbox.Sender, error) {
+	c := m.Config.Outbox
+	methodRate := c.MethodRatePerMinute
+	if methodRate == 0 || m.simulated {
+		// Paced by Slack's Retry-After alone. A simulated run plays weeks in seconds
+		// against a fake Slack: pacing Tier 3 calls in real time would only stall it.
+		methodRate = -1
+	}
+	return outbox.NewSender(outbox.Options{
+		Store: outboxStore{m.db}, Slack: m.bot.API(), Renderer: m.bot, Clock: m.clock,
+		Logger: m.Log.With("component", "outbox"),
+		// A simulated run delivers one message at a time, in the order they were queued,
+		// so it plays the same way every time.
+		Workers:       m.sendWorkers(),
+		RatePerSecond: c.RatePerSecond, Burst: c.Burst, MethodRatePerMinute: methodRate,
+		Lease: c.Lease, RequestTimeout: c.RequestTimeout, MaxAge: c.MaxAge,
+		ShutdownGrace: shutdownGrace / 2,
+		OnPause: func(ctx context.Context, reason string) {
+			m.bot.TellDeliveryPaused(ctx, m.Config.Program.Admins, reason)
+		},
+		OnRecipientGone: m.recipientGone,
+	})
+}
+
+// recipientGone ends the pairs of a person Slack reports deactivated; the domain tells
+// each partner once, through the outbox.
+func (m *Main) recipientGone(ctx context.Context, userID string) {
+	left, err := m.svc.Deactivated(ctx, userID)
+	if err != nil {
+		m.Log.Error("end the pairs of a deactivated person", "user", userID, "err", err)
+		return
+	}
+	if left {
+		m.Log.Info("deactivated in Slack: their pairs are ended", "user", userID)
+		m.notify()
+	}
+}
+
+// retryFailed puts failed outbox rows back in the queue, each at most once, and wakes
+// the sender; HR admins' retry button calls it.
+func (m *Main) retryFailed(ctx context.Context, ids []int64) (int, error) {
+	done, err := m.db.RetryFailedOutbox(ctx, ids, false)
+	if err != nil {
+		return 0, err
+	}
+	if len(done) > 0 {
+		m.Log.Info("failed messages queued again by HR", "ids", done)
+		m.notify()
+	}
+	return len(done), nil
+}
+
+// outboxStatus reports the outbox for HR admins' views: the counts, the pause if any,
+// and the latest failures with their reasons.
 func (m *Main) outboxStatus(ctx context.Context) (bot.OutboxStatus, error) {
 	st, err := outboxStore{m.db}.OutboxStats(ctx)
 	if err != nil {
 		return bot.OutboxStatus{}, err
 	}
-	return outboxStatusOf(st), nil
+	status := outboxStatusOf(st, m.sender.Paused())
+	if st.Failed > 0 {
+		failed, err := m.db.FailedOutbox(ctx, failedShown)
+		if err != nil {
+			return bot.OutboxStatus{}, err
+		}
+		for _, f := range failed {
+			status.FailedRows = append(status.FailedRows, bot.FailedMessage{ID: f.ID, Kind: f.Notice.Kind,
+				UserIDs: f.Notice.UserIDs, Channel: f.Notice.Channel, Reason: f.LastError})
+		}
+	}
+	return status, nil
 }
 
-// outboxStatusOf is the one mapping of the outbox's counts onto what the bot shows.
-func outboxStatusOf(st outbox.Stats) bot.OutboxStatus {
-	return bot.OutboxStatus{Queued: st.Queued(), Sent: st.Sent, Retried: st.Retried, Failed: st.Failed, OldestQueued: st.OldestPending}
+// failedShown is how many failed rows HR admins' views list.
+const failedShown = 10
+
+// outboxStatusOf is the one mapping of the outbox's counts and pause onto what the bot shows.
+func outboxStatusOf(st outbox.Stats, p outbox.Pause) bot.OutboxStatus {
+	return bot.OutboxStatus{Queued: st.Queued(), Sent: st.Sent, Retried: st.Retried, Failed: st.Failed,
+		Withdrawn: st.Cancelled, OldestQueued: st.OldestPending, Paused: p.Reason, PausedSince: p.Since}
 }

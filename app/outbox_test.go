@@ -46,6 +46,8 @@ func TestOutboxStore_ConvertsRowsAndReportsLostClaims(t *testing.T) {
 		"MarkSent":      s.MarkSent(ctx, it.ID, it.Attempt, "D1", "1.000001"),
 		"MarkRetry":     s.MarkRetry(ctx, it.ID, it.Attempt, t0, "timeout", true),
 		"MarkFailed":    s.MarkFailed(ctx, it.ID, it.Attempt, "is_archived"),
+		"MarkCancelled": s.MarkCancelled(ctx, it.ID, it.Attempt, "withdrawn"),
+		"DeferOutbox":   s.DeferOutbox(ctx, it.ID, it.Attempt, t0, "waiting"),
 		"ReleaseOutbox": s.ReleaseOutbox(ctx, it.ID, it.Attempt),
 	} {
 		if !errors.Is(err, outbox.ErrClaimLost) {
@@ -55,6 +57,9 @@ func TestOutboxStore_ConvertsRowsAndReportsLostClaims(t *testing.T) {
 	st, err := s.OutboxStats(ctx)
 	if err != nil || st.Sent != 1 || st.Queued() != 0 {
 		t.Errorf("stats %+v, %v", st, err)
+	}
+	if m, err := s.MessageOf(ctx, notice.Key); err != nil || m.State != store.OutboxSent || m.Channel != "D1" || m.TS != "1.000001" {
+		t.Errorf("message of %s: %+v, %v", notice.Key, m, err)
 	}
 
 	if _, err := s.DMChannel(ctx, "U1"); !errors.Is(err, mentoring.ErrNotFound) {
@@ -70,8 +75,10 @@ func TestOutboxStore_ConvertsRowsAndReportsLostClaims(t *testing.T) {
 
 func TestOutboxStatusOf(t *testing.T) {
 	oldest := time.Date(2026, 4, 6, 9, 0, 0, 0, time.UTC)
-	got := outboxStatusOf(outbox.Stats{Pending: 3, Sending: 2, Sent: 40, Failed: 1, Retried: 5, OldestPending: oldest})
-	if got.Queued != 5 || got.Sent != 40 || got.Failed != 1 || got.Retried != 5 || !got.OldestQueued.Equal(oldest) {
+	got := outboxStatusOf(outbox.Stats{Pending: 3, Sending: 2, Sent: 40, Failed: 1, Cancelled: 2, Retried: 5, OldestPending: oldest},
+		outbox.Pause{Reason: "token_revoked", Since: oldest})
+	if got.Queued != 5 || got.Sent != 40 || got.Failed != 1 || got.Withdrawn != 2 || got.Retried != 5 ||
+		!got.OldestQueued.Equal(oldest) || got.Paused != "token_revoked" || !got.PausedSince.Equal(oldest) {
 		t.Errorf("status = %+v", got)
 	}
 }

@@ -47,6 +47,7 @@ func renderFigures(cat *Catalog, lang mentoring.Lang, cmds *commandTable, c ment
 	blocks = append(blocks, orgPrompt(cat, lang, gaps)...)
 	if ob != nil {
 		blocks = append(blocks, contextText(outboxLine(cat, lang, *ob, now)))
+		blocks = append(blocks, renderFailed(cat, lang, *ob)...)
 	}
 	return append(blocks, section(adminCommands(cat, lang, cmds)))
 }
@@ -62,15 +63,6 @@ func (b *Bot) outboxStatus(ctx context.Context) *OutboxStatus {
 		return nil
 	}
 	return &st
-}
-
-// outboxLine sums up the outgoing message queue in one line.
-func outboxLine(cat *Catalog, lang mentoring.Lang, ob OutboxStatus, now time.Time) string {
-	data := map[string]any{"Queued": ob.Queued, "Sent": ob.Sent, "Retried": ob.Retried, "Failed": ob.Failed}
-	if !ob.OldestQueued.IsZero() && now.After(ob.OldestQueued) {
-		data["Waiting"] = max(1, int(now.Sub(ob.OldestQueued).Minutes()))
-	}
-	return cat.T(lang, "admin_outbox", data)
 }
 
 func countsData(c mentoring.Counts) map[string]any {

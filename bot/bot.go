@@ -52,12 +52,9 @@ type Options struct {
 	Notify func()
 	// Outbox, when set, reports the outbox's state for HR admins' views.
 	Outbox func(ctx context.Context) (OutboxStatus, error)
-}
-
-// OutboxStatus is the state of the outgoing message queue, for HR admins.
-type OutboxStatus struct {
-	Queued, Sent, Retried, Failed int
-	OldestQueued                  time.Time // zero when nothing waits
+	// RetryFailed, when set, puts the failed outbox messages of ids back in the queue,
+	// each at most once, and returns how many it queued; HR admins' retry button calls it.
+	RetryFailed func(ctx context.Context, ids []int64) (int, error)
 }
 
 // Bot serves one Slack workspace over Socket Mode.
@@ -80,16 +77,20 @@ type Bot struct {
 	actions  map[string]blockAction
 	views    map[string]viewCallback
 
-	cat     *Catalog
-	clock   mentoring.Clock
-	log     *slog.Logger
-	http    *http.Client
-	pool    *pool
-	users   *directory
-	ready   chan struct{}
-	onReady sync.Once
-	notify  func()
-	outbox  func(ctx context.Context) (OutboxStatus, error)
+	cat         *Catalog
+	clock       mentoring.Clock
+	log         *slog.Logger
+	http        *http.Client
+	pool        *pool
+	acks        *acker
+	refusals    *refusals
+	origin      origin // of the envelope being dispatched; the loop goroutine's alone
+	users       *directory
+	ready       chan struct{}
+	onReady     sync.Once
+	notify      func()
+	outbox      func(ctx context.Context) (OutboxStatus, error)
+	retryFailed func(ctx context.Context, ids []int64) (int, error)
 }
 
 // New returns a Bot; Run connects it.
@@ -109,6 +110,8 @@ func New(prog Programme, events EventLog, opts Options) (*Bot, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	// No log line of the bot carries a token or a response_url, whatever it logs.
+	opts.Logger = slog.New(safeHandler{opts.Logger.Handler()})
 	if opts.HTTPClient == nil {
 		// Keep connections to Slack open for every worker: the default of two idle
 		// connections per host makes a busy pool dial again for most calls.
@@ -163,11 +166,15 @@ func New(prog Programme, events EventLog, opts Options) (*Bot, error) {
 		ready:    make(chan struct{}),
 		notify:   opts.Notify,
 		outbox:   opts.Outbox,
+
+		retryFailed: opts.RetryFailed,
 	}
 	if b.notify == nil {
 		b.notify = func() {}
 	}
 	b.pool = newPool(opts.Workers, opts.QueueSize, b.log)
+	b.acks = newAcker(b.sm, b.log)
+	b.refusals = newRefusals(b.log)
 	b.users = newDirectory(api, opts.Clock, time.Hour)
 	b.users.onDeleted = b.userDeactivated
 	return b, nil
@@ -199,6 +206,10 @@ func (b *Bot) Run(ctx context.Context, drain time.Duration) error {
 	runCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	b.pool.start(runCtx)
+	var helpers sync.WaitGroup
+	helpers.Go(func() { b.acks.run(runCtx) })
+	helpers.Go(func() { b.refusals.run(runCtx) })
+	defer helpers.Wait()
 	smErr := make(chan error, 1)
 	go func() { smErr <- b.sm.RunContext(runCtx) }()
 	var err error

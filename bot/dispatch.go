@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
@@ -12,11 +11,15 @@ import (
 )
 
 // dispatch handles one Socket Mode event on the loop goroutine: it acknowledges the
-// envelope straight away and hands any slow work to the pool. Nothing here waits on the
-// network or the database.
+// envelope and hands any slow work to the pool. Nothing here waits on the network or the
+// database: acknowledgements are written by the acker. When the pool is full, nothing a
+// person sent is lost: a command is answered in its acknowledgement, a modal stays open
+// with the person's answers and an inline note, a click is answered from a bounded queue,
+// and an event is left unacknowledged for Slack to redeliver (handling it is idempotent).
 func (b *Bot) dispatch(ctx context.Context, evt socketmode.Event) {
 	defer b.pool.hold()()
 	defer func() {
+		b.origin = origin{}
 		if r := recover(); r != nil {
 			b.log.Error("dispatch panicked", "type", evt.Type, "panic", r)
 			if evt.Request != nil && evt.Request.EnvelopeID != "" {
@@ -44,12 +47,13 @@ func (b *Bot) dispatch(ctx context.Context, evt socketmode.Event) {
 	case socketmode.EventTypeErrorBadMessage:
 		b.ackBadMessage(evt)
 	case socketmode.EventTypeSlashCommand:
-		b.ack(envelopeID(evt), nil)
 		cmd, ok := evt.Data.(slack.SlashCommand)
 		if !ok {
+			b.ack(envelopeID(evt), nil)
 			return
 		}
-		b.submit("command", func(ctx context.Context) { b.handleCommand(ctx, cmd) },
+		b.serveCommand(envelopeID(evt), cmd.UserID, cmd.ResponseURL,
+			func(ctx context.Context) { b.handleCommand(ctx, cmd) },
 			func(ctx context.Context) { b.apologise(ctx, cmd.UserID, cmd.ResponseURL) })
 	case socketmode.EventTypeInteractive:
 		cb, ok := evt.Data.(slack.InteractionCallback)
@@ -57,19 +61,37 @@ func (b *Bot) dispatch(ctx context.Context, evt socketmode.Event) {
 			b.ack(envelopeID(evt), nil)
 			return
 		}
-		b.dispatchInteraction(envelopeID(evt), cb)
-	case socketmode.EventTypeEventsAPI:
-		b.ack(envelopeID(evt), nil)
-		ev, ok := evt.Data.(slackevents.EventsAPIEvent)
-		if !ok {
+		if !b.pool.hasRoom() {
+			b.refuseInteraction(envelopeID(evt), cb)
 			return
 		}
+		b.origin = b.interactionOrigin(cb)
+		b.dispatchInteraction(envelopeID(evt), cb)
+	case socketmode.EventTypeEventsAPI:
+		ev, ok := evt.Data.(slackevents.EventsAPIEvent)
+		if !ok {
+			b.ack(envelopeID(evt), nil)
+			return
+		}
+		if !b.pool.hasRoom() {
+			// Unacknowledged, the event comes back (same event_id) and is handled once.
+			b.log.Warn("busy: event left for Slack to redeliver", "envelope_id", envelopeID(evt))
+			return
+		}
+		b.ack(envelopeID(evt), nil)
 		b.dispatchEvent(evt.Request, ev)
 	default:
 		if evt.Request != nil && evt.Request.EnvelopeID != "" {
 			b.ack(evt.Request.EnvelopeID, nil)
 		}
 	}
+}
+
+// origin is what the jobs queued for the envelope being dispatched need to know of it:
+// set and read on the loop goroutine only.
+type origin struct {
+	key     string                    // jobs with this key run one at a time (a person's forms)
+	abandon func(ctx context.Context) // tells the person when the bot stops before the job
 }
 
 func envelopeID(evt socketmode.Event) string {
@@ -80,14 +102,13 @@ func envelopeID(evt socketmode.Event) string {
 }
 
 // ack acknowledges an envelope, with payload when it carries an answer (a modal's
-// response_action). A missing envelope ID has nothing to acknowledge.
+// response_action), through the acker: it never blocks. A missing envelope ID has
+// nothing to acknowledge.
 func (b *Bot) ack(envelopeID string, payload any) {
 	if envelopeID == "" {
 		return
 	}
-	if err := b.sm.AckCtx(context.Background(), envelopeID, payload); err != nil {
-		b.log.Error("ack failed", "envelope_id", envelopeID, "err", err)
-	}
+	b.acks.send(envelopeID, payload)
 }
 
 // ackBadMessage acknowledges an envelope slack-go could not parse, from its raw
@@ -104,24 +125,26 @@ func (b *Bot) ackBadMessage(evt socketmode.Event) {
 		Type       string `json:"type"`
 	}
 	_ = json.Unmarshal(bad.Message, &env)
-	b.ack(env.EnvelopeID, nil)
 	if env.Type == string(socketmode.RequestTypeSlashCommands) {
 		// The payload is read by the worker, after the acknowledgement.
 		raw := bad.Message
-		b.submit("command", func(ctx context.Context) {
+		tell := func(ctx context.Context, answer func(ctx context.Context, userID, responseURL string)) {
+			if cmd, ok := decodeSlashCommand(rawPayload(raw)); ok {
+				answer(ctx, cmd.UserID, cmd.ResponseURL)
+			}
+		}
+		b.origin.abandon = func(ctx context.Context) { tell(ctx, b.tellStopping) }
+		b.serveCommand(env.EnvelopeID, "", "", func(ctx context.Context) {
 			cmd, ok := decodeSlashCommand(rawPayload(raw))
 			if !ok {
 				b.log.Warn("unreadable slash command", "envelope_id", env.EnvelopeID)
 				return
 			}
 			b.handleCommand(ctx, cmd)
-		}, func(ctx context.Context) {
-			if cmd, ok := decodeSlashCommand(rawPayload(raw)); ok {
-				b.apologise(ctx, cmd.UserID, cmd.ResponseURL)
-			}
-		})
+		}, func(ctx context.Context) { tell(ctx, b.apologise) })
 		return
 	}
+	b.ack(env.EnvelopeID, nil)
 	b.log.Warn("unreadable envelope", "type", truncate(env.Type, 40), "envelope_id", env.EnvelopeID, "err", bad.Cause)
 }
 
@@ -166,19 +189,21 @@ func decodeSlashCommand(raw json.RawMessage) (slack.SlashCommand, bool) {
 	}, true
 }
 
-// submit queues slow work; when the queue is full the person is told to try again.
+// submit queues slow work for the envelope being dispatched. The loop checks for room
+// first, so the queue refuses only when a stop has closed it: then the person is told,
+// from the bounded queue of refusals.
 func (b *Bot) submit(name string, run, onPanic func(ctx context.Context)) {
-	if b.pool.submit(job{name: name, run: run, onPanic: onPanic}) {
+	j := job{name: name, key: b.origin.key, run: run, onPanic: onPanic, onAbandon: b.origin.abandon}
+	if b.pool.submit(j) {
 		return
 	}
-	b.log.Warn("handler queue full", "job", name)
-	if onPanic != nil {
-		go func() {
-			defer func() { _ = recover() }()
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			onPanic(ctx)
-		}()
+	b.log.Warn("handler queue closed", "job", name)
+	tell := j.onAbandon
+	if tell == nil {
+		tell = onPanic
+	}
+	if tell != nil {
+		b.refusals.add(name, tell)
 	}
 }
 

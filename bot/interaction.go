@@ -50,6 +50,7 @@ func blockActions() []blockAction {
 		{id: actionFlagHandleList, admin: true, run: (*Bot).actionFlagHandleList},
 		{id: actionFlagsPage, admin: true, run: (*Bot).actionFlagsPage},
 		{id: actionFlagsPageNext, admin: true, run: (*Bot).actionFlagsPage},
+		{id: actionOutboxRetry, admin: true, run: (*Bot).actionOutboxRetry},
 	}
 }
 

@@ -1,6 +1,8 @@
 package bot
 
 import (
+	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -97,3 +99,28 @@ func TestCatalog_ChartLabelsFitTheChartFont(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderFile_ChartsAreFilesAndMessagesAreNot checks the outbox's view: chart notices
+// render as PNG files with names unique to their keys, other notices as messages.
+func TestRenderFile_ChartsAreFilesAndMessagesAreNot(t *testing.T) {
+	b := &Bot{cat: testCatalog(t), langs: fixedLang{}, profiles: catalogueOnly{}}
+	data, _ := json.Marshal(mentoring.SummaryData{Summary: sampleSummary()})
+	name, title, png, isFile, err := b.RenderFile(context.Background(), mentoring.Notice{Key: "summary:2026-06-26T00:00:00Z:chart",
+		Kind: mentoring.NoticeSummaryChart, Channel: "CHR", Data: data})
+	if err != nil || !isFile || name != "summary-2026-06-26T00-00-00Z-chart.png" || title == "" || string(png[1:4]) != "PNG" {
+		t.Fatalf("chart: %q %q %v %v", name, title, isFile, err)
+	}
+	if _, _, _, isFile, _ := b.RenderFile(context.Background(), mentoring.Notice{Key: "x", Kind: mentoring.NoticeSummary}); isFile {
+		t.Fatal("a summary post is a message, not a file")
+	}
+}
+
+// fixedLang speaks Japanese to everyone.
+type fixedLang struct{ Languages }
+
+func (fixedLang) DefaultLanguage() mentoring.Lang { return mentoring.LangJA }
+
+// catalogueOnly offers the built-in topic catalogue.
+type catalogueOnly struct{ Profiles }
+
+func (catalogueOnly) Catalogue() mentoring.Catalogue { return mentoring.DefaultCatalogue() }

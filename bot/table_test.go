@@ -276,6 +276,8 @@ func renderedSurfaces(t *testing.T) map[string]any {
 		for name, surface := range sessionSurfaces(cat, cmds, l) {
 			out[name+" "+string(l)] = surface
 		}
+		out["admin figures with failures "+string(l)] = renderFigures(cat, l, cmds, mentoring.Counts{}, mentoring.OrgGaps{},
+			&OutboxStatus{Failed: 1, FailedRows: []FailedMessage{{ID: 7, Kind: "intro", UserIDs: []string{"U1"}, Reason: "user_disabled"}}}, now)
 	}
 	return out
 }

@@ -246,6 +246,9 @@ func (s *Service) reportNotices(ctx context.Context, c Cycle, _ time.Time) ([]No
 	if err != nil {
 		return nil, err
 	}
-	return []Notice{{Key: fmt.Sprintf("cycle_report:%d", c.ID), Kind: NoticeCycleReport,
-		Channel: s.opts.HRChannel, Data: data}}, nil
+	key := fmt.Sprintf("cycle_report:%d", c.ID)
+	return []Notice{
+		{Key: key, Kind: NoticeCycleReport, Channel: s.opts.HRChannel, Data: data},
+		{Key: key + ":chart", Kind: NoticeReportChart, Channel: s.opts.HRChannel, Data: data},
+	}, nil
 }

@@ -23,6 +23,8 @@ const (
 	NoticeCycleReview   = "cycle_review"   // mid-cycle rule-review prompt to one HR admin
 	NoticeCycleSurvey   = "cycle_survey"   // end-of-cycle survey invitation to one participant
 	NoticeCycleReport   = "cycle_report"   // a cycle's report in the HR channel
+	NoticeSummaryChart  = "summary_chart"  // the weekly summary's trend chart, a PNG in the HR channel
+	NoticeReportChart   = "report_chart"   // a cycle report's before/after chart, a PNG in the HR channel
 )
 
 // MaxNoticeUsers is the most people one notice may address: Slack opens a group DM

@@ -19,9 +19,9 @@ type SummaryStore interface {
 	// first; each [Start, End)) and its state at now. A week published before comes back
 	// as it was published.
 	SummaryFigures(ctx context.Context, weeks []Span, now time.Time) (Figures, error)
-	// PublishSummary records week's figures as published and queues the post, in one
-	// transaction; a post whose key is queued already changes nothing.
-	PublishSummary(ctx context.Context, week WeekFigures, post Notice) error
+	// PublishSummary records week's figures as published and queues the post and its
+	// chart, in one transaction; notices whose keys are queued already change nothing.
+	PublishSummary(ctx context.Context, week WeekFigures, posts ...Notice) error
 }
 
 // Span is a stretch of time, [Start, End).
@@ -202,7 +202,9 @@ func (s *Service) PostWeeklySummary(ctx context.Context, slot time.Time, channel
 	if err != nil {
 		return Summary{}, err
 	}
-	if err := s.summaries.PublishSummary(ctx, f.Weeks[len(f.Weeks)-1], n); err != nil {
+	chart := n
+	chart.Key, chart.Kind = n.Key+":chart", NoticeSummaryChart
+	if err := s.summaries.PublishSummary(ctx, f.Weeks[len(f.Weeks)-1], n, chart); err != nil {
 		return Summary{}, fmt.Errorf("post weekly summary: %w", err)
 	}
 	return sm, nil

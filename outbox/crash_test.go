@@ -194,7 +194,7 @@ func TestHelperOutboxProcess(t *testing.T) {
 	s, err := NewSender(Options{
 		Store: newDBStore(db), Slack: slow, Renderer: testRenderer{},
 		Logger:        slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})),
-		RatePerSecond: float64(rate), Burst: 5,
+		RatePerSecond: float64(rate), Burst: 5, MethodRatePerMinute: -1,
 		Lease: 3 * time.Second, RequestTimeout: time.Second,
 		PollInterval: 50 * time.Millisecond, BackoffBase: 200 * time.Millisecond,
 	})

@@ -16,72 +16,141 @@ import (
 // errStopping means Run's context ended before the message was posted.
 var errStopping = errors.New("sender stopping")
 
-// process delivers one claimed row and records the outcome. soft is Run's context: when
-// it ends, a row not yet posted is handed back. hard bounds Slack calls.
-func (s *Sender) process(soft, hard context.Context, it Item) {
-	n := it.Notice
-	log := s.log.With("key", n.Key, "kind", n.Kind, "attempt", it.Attempt)
-	if soft.Err() != nil {
-		s.release(it, log, "shutdown")
+// attempt is one claimed row on its way to Slack.
+type attempt struct {
+	it   Item
+	log  *slog.Logger
+	soft context.Context // Run's context: when it ends, a row not yet posted is handed back
+	hard context.Context // bounds Slack calls: it ends ShutdownGrace after soft
+	// mayHavePosted is set once a call that can make the message appear has started, so
+	// that a panic after it leaves the row to be reconciled.
+	mayHavePosted bool
+}
+
+// processSafely delivers one claimed row and records the outcome. A panic in the
+// renderer, the Slack client or a callback is recovered: the row is retried, and failed
+// with the panic's message after PanicAttempts, and the sender goes on.
+func (s *Sender) processSafely(soft, hard context.Context, it Item) {
+	a := &attempt{it: it, soft: soft, hard: hard,
+		log: s.log.With("key", it.Notice.Key, "kind", it.Notice.Kind, "attempt", it.Attempt)}
+	defer func() {
+		if r := recover(); r != nil {
+			s.panicked(a, r)
+		}
+	}()
+	s.process(a)
+}
+
+// process delivers one claimed row: a new message with chat.postMessage, a rewrite with
+// chat.update (see rewrite).
+func (s *Sender) process(a *attempt) {
+	n := a.it.Notice
+	switch {
+	case a.soft.Err() != nil:
+		s.release(a, "shutdown")
 		return
-	}
-	if !s.canPost(it) {
+	case s.isPaused():
+		s.release(a, "sending paused")
+		return
+	case !s.canPost(a.it):
 		// Held too long (a long pause after a 429): let the row be claimed afresh.
-		s.release(it, log, "lease too short to post")
+		s.release(a, "lease too short to post")
+		return
+	case n.Replaces != "":
+		s.rewrite(a)
 		return
 	}
-	text, blocks, err := s.opts.Renderer.Render(soft, n)
-	if err != nil && soft.Err() != nil {
-		s.release(it, log, "shutdown")
+	if f, isFile, ok := s.renderFile(a); isFile {
+		if ok {
+			s.upload(a, f)
+		}
 		return
 	}
+	text, blocks, ok := s.render(a)
+	if !ok {
+		return
+	}
+	channel, err := s.resolve(a)
 	if err != nil {
-		s.settle(it, verdict{outcome: permanent, reason: "render: " + err.Error()}, log)
+		s.settleErr(a, err)
 		return
 	}
-	channel, err := s.resolve(soft, hard, n)
-	if err != nil {
-		s.settleErr(it, err, hard, log)
-		return
-	}
-	if it.Uncertain {
-		ts, found, err := s.findPosted(soft, hard, channel, n.Key, it.FirstClaimedAt)
+	if a.it.Uncertain {
+		if isUserID(n, channel) {
+			// History needs the DM's own ID, which only the lost answer had.
+			if channel, err = s.open(a); err != nil {
+				s.settleErr(a, err)
+				return
+			}
+		}
+		ts, found, err := s.findPosted(a, channel, n.Key, a.it.FirstClaimedAt)
 		if err != nil && !cannotHavePosted(err) {
-			s.settleErr(it, err, hard, log)
+			s.settleErr(a, err)
 			return
 		}
 		if found {
 			s.reconciled.Add(1)
-			log.Info("outbox message found posted already", "channel", channel, "ts", ts)
-			s.markSent(it, channel, ts, log)
+			a.log.Info("outbox message found posted already", "channel", channel, "ts", ts)
+			s.markSent(a, channel, ts)
 			return
 		}
 	}
 	for {
-		if err := s.throttle.waitPost(soft, channel); err != nil {
-			s.release(it, log, "shutdown")
+		if err := s.throttle.waitPost(a.soft, conversationKey(n)); err != nil {
+			s.release(a, "shutdown")
 			return
 		}
-		if !s.canPost(it) {
-			s.release(it, log, "lease too short to post")
+		if !s.canPost(a.it) {
+			s.release(a, "lease too short to post")
 			return
 		}
-		ts, err := s.post(hard, channel, text, blocks, n.Key)
+		a.mayHavePosted = true
+		got, ts, err := s.post(a.hard, channel, text, blocks, n.Key)
 		if err == nil {
 			s.posted.Add(1)
-			s.markSent(it, channel, ts, log)
+			s.deliveredOK()
+			if got == "" {
+				got = channel
+			}
+			if isUserID(n, channel) && got != channel {
+				s.cacheDM(a, got)
+			}
+			s.markSent(a, got, ts)
 			return
 		}
-		v := classify(err, hard.Err() != nil)
+		v := classify(err, a.hard.Err() != nil)
 		if v.outcome == rateLimited {
 			s.rateLimited.Add(1)
-			log.Warn("rate limited by Slack", "method", methodPost, "retry_after", v.retryAfter)
-			s.throttle.pause(methodPost, channel, v.retryAfter)
+			a.log.Warn("rate limited by Slack", "method", methodPost, "retry_after", v.retryAfter)
+			s.throttle.pause(methodPost, conversationKey(n), v.retryAfter)
 			continue
 		}
-		s.settle(it, v, log)
+		if v.code == "channel_not_found" && isUserID(n, channel) {
+			// Slack has no DM with this person to post in (a deactivated person has
+			// none, nor has an unknown ID): conversations.open says which, or opens it.
+			if channel, err = s.open(a); err != nil {
+				s.settleErr(a, err)
+				return
+			}
+			continue
+		}
+		s.settle(a, v)
 		return
 	}
+}
+
+// render renders the notice; on an error it settles the row and reports false.
+func (s *Sender) render(a *attempt) (string, []slack.Block, bool) {
+	text, blocks, err := s.opts.Renderer.Render(a.soft, a.it.Notice)
+	switch {
+	case err != nil && a.soft.Err() != nil:
+		s.release(a, "shutdown")
+		return "", nil, false
+	case err != nil:
+		s.settle(a, verdict{outcome: permanent, reason: "render: " + err.Error()})
+		return "", nil, false
+	}
+	return text, blocks, true
 }
 
 // canPost reports whether a post started now ends within the row's lease, with
@@ -97,8 +166,24 @@ func leaseSafety(requestTimeout time.Duration) time.Duration {
 	return min(max(requestTimeout/3, 200*time.Millisecond), 5*time.Second)
 }
 
-// post sends the message, tagged with the notice's key in its metadata.
-func (s *Sender) post(ctx context.Context, channel, text string, blocks []slack.Block, key string) (string, error) {
+// conversationKey names the conversation a notice goes to, however its channel is
+// written (a user ID or the DM's ID), for the per-channel rate limit.
+func conversationKey(n mentoring.Notice) string {
+	if n.Channel != "" {
+		return n.Channel
+	}
+	return "users:" + n.UsersKey()
+}
+
+// isUserID reports whether channel is the user ID of the one person a DM notice is for,
+// which chat.postMessage takes in place of the DM's ID.
+func isUserID(n mentoring.Notice, channel string) bool {
+	return n.Channel == "" && len(n.UserIDs) == 1 && channel == n.UserIDs[0]
+}
+
+// post sends the message, tagged with the notice's key in its metadata, and returns the
+// channel Slack put it in (the DM's ID when channel is a user ID) and its ts.
+func (s *Sender) post(ctx context.Context, channel, text string, blocks []slack.Block, key string) (string, string, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.opts.RequestTimeout)
 	defer cancel()
 	opts := []slack.MsgOption{
@@ -111,79 +196,99 @@ func (s *Sender) post(ctx context.Context, channel, text string, blocks []slack.
 	if len(blocks) > 0 {
 		opts = append(opts, slack.MsgOptionBlocks(blocks...))
 	}
-	_, ts, err := s.opts.Slack.PostMessageContext(ctx, channel, opts...)
-	return ts, err
+	return s.opts.Slack.PostMessageContext(ctx, channel, opts...)
 }
 
-// resolve returns the channel to post the notice in: its Channel, or the DM with its
-// people from the cache, or from conversations.open (then cached).
-func (s *Sender) resolve(soft, hard context.Context, n mentoring.Notice) (string, error) {
+// resolve returns the channel to post the notice in: its Channel, else the cached DM
+// with its people, else for one person their user ID (chat.postMessage opens the DM
+// and names it in its answer), else a group DM from conversations.open (then cached).
+func (s *Sender) resolve(a *attempt) (string, error) {
+	n := a.it.Notice
 	if n.Channel != "" {
 		return n.Channel, nil
 	}
-	key := n.UsersKey()
-	id, err := s.opts.Store.DMChannel(soft, key)
-	if err == nil {
+	id, err := s.opts.Store.DMChannel(a.soft, n.UsersKey())
+	switch {
+	case err == nil:
 		return id, nil
-	}
-	if !errors.Is(err, mentoring.ErrNotFound) {
+	case !errors.Is(err, mentoring.ErrNotFound):
 		return "", fmt.Errorf("DM channel cache: %w", err)
+	case len(n.UserIDs) == 1:
+		return n.UserIDs[0], nil
 	}
+	return s.open(a)
+}
+
+// open opens the DM or group DM with the notice's people (conversations.open, paced as
+// Slack's Tier 3) and caches its ID.
+func (s *Sender) open(a *attempt) (string, error) {
+	users := strings.Split(a.it.Notice.UsersKey(), ",")
 	for {
-		if err := s.throttle.wait(soft, methodOpen); err != nil {
+		if err := s.throttle.wait(a.soft, methodOpen); err != nil {
 			return "", errStopping
 		}
-		ctx, cancel := context.WithTimeout(hard, s.opts.RequestTimeout)
-		ch, _, _, err := s.opts.Slack.OpenConversationContext(ctx, &slack.OpenConversationParameters{
-			Users: strings.Split(key, ","),
-		})
+		ctx, cancel := context.WithTimeout(a.hard, s.opts.RequestTimeout)
+		ch, _, _, err := s.opts.Slack.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: users})
 		cancel()
 		if err == nil && (ch == nil || ch.ID == "") {
 			err = errors.New("conversations.open returned no channel")
 		}
 		if err != nil {
-			if v := classify(err, hard.Err() != nil); v.outcome == rateLimited {
+			if v := classify(err, a.hard.Err() != nil); v.outcome == rateLimited {
 				s.rateLimited.Add(1)
-				s.log.Warn("rate limited by Slack", "method", methodOpen, "retry_after", v.retryAfter)
+				a.log.Warn("rate limited by Slack", "method", methodOpen, "retry_after", v.retryAfter)
 				s.throttle.pause(methodOpen, "", v.retryAfter)
 				continue
 			}
 			return "", fmt.Errorf("%s: %w", methodOpen, err)
 		}
-		sctx, cancel := s.bookkeeping(soft)
-		if err := s.opts.Store.SaveDMChannel(sctx, key, ch.ID); err != nil {
-			s.log.Warn("cache DM channel", "users", key, "err", err)
-		}
-		cancel()
+		s.cacheDM(a, ch.ID)
 		return ch.ID, nil
+	}
+}
+
+// cacheDM caches the DM channel of the notice's people.
+func (s *Sender) cacheDM(a *attempt, channelID string) {
+	ctx, cancel := s.bookkeeping(a.soft)
+	defer cancel()
+	if err := s.opts.Store.SaveDMChannel(ctx, a.it.Notice.UsersKey(), channelID); err != nil {
+		a.log.Warn("cache DM channel", "users", a.it.Notice.UsersKey(), "err", err)
 	}
 }
 
 // findPosted looks in the channel's history, from ReconcileMargin before since, for a
 // message tagged with key, and returns its ts.
-func (s *Sender) findPosted(soft, hard context.Context, channel, key string, since time.Time) (string, bool, error) {
+func (s *Sender) findPosted(a *attempt, channel, key string, since time.Time) (string, bool, error) {
+	return s.findMessage(a, channel, since, func(m slack.Message) bool {
+		return m.Metadata.EventType == MetadataEventType && fmt.Sprint(m.Metadata.EventPayload["key"]) == key
+	})
+}
+
+// findMessage looks in the channel's history, from ReconcileMargin before since, for a
+// message that match accepts, and returns its ts.
+func (s *Sender) findMessage(a *attempt, channel string, since time.Time, match func(slack.Message) bool) (string, bool, error) {
 	params := &slack.GetConversationHistoryParameters{ChannelID: channel, Limit: 200, IncludeAllMetadata: true}
 	if !since.IsZero() {
 		params.Oldest = slackTS(since.Add(-s.opts.ReconcileMargin))
 	}
 	for page := 0; page < maxHistoryPages; {
-		if err := s.throttle.wait(soft, methodHistory); err != nil {
+		if err := s.throttle.wait(a.soft, methodHistory); err != nil {
 			return "", false, errStopping
 		}
-		ctx, cancel := context.WithTimeout(hard, s.opts.RequestTimeout)
+		ctx, cancel := context.WithTimeout(a.hard, s.opts.RequestTimeout)
 		resp, err := s.opts.Slack.GetConversationHistoryContext(ctx, params)
 		cancel()
 		if err != nil {
-			if v := classify(err, hard.Err() != nil); v.outcome == rateLimited {
+			if v := classify(err, a.hard.Err() != nil); v.outcome == rateLimited {
 				s.rateLimited.Add(1)
-				s.log.Warn("rate limited by Slack", "method", methodHistory, "retry_after", v.retryAfter)
+				a.log.Warn("rate limited by Slack", "method", methodHistory, "retry_after", v.retryAfter)
 				s.throttle.pause(methodHistory, "", v.retryAfter)
 				continue
 			}
 			return "", false, fmt.Errorf("%s: %w", methodHistory, err)
 		}
 		for _, m := range resp.Messages {
-			if m.Metadata.EventType == MetadataEventType && fmt.Sprint(m.Metadata.EventPayload["key"]) == key {
+			if match(m) {
 				return m.Timestamp, true, nil
 			}
 		}
@@ -199,92 +304,11 @@ func (s *Sender) findPosted(soft, hard context.Context, channel, key string, sin
 // cannotHavePosted reports whether a failed history search proves no earlier post
 // reached the channel: the channel does not exist or the app is not in it.
 func cannotHavePosted(err error) bool {
-	var se slack.SlackErrorResponse
-	return errors.As(err, &se) && (se.Err == "channel_not_found" || se.Err == "not_in_channel")
+	code := slackCode(err)
+	return code == "channel_not_found" || code == "not_in_channel"
 }
 
 // slackTS renders t as a Slack message timestamp.
 func slackTS(t time.Time) string {
 	return fmt.Sprintf("%d.%06d", t.Unix(), t.Nanosecond()/1000)
-}
-
-// settleErr records the outcome of an error met before posting.
-func (s *Sender) settleErr(it Item, err error, hard context.Context, log *slog.Logger) {
-	if errors.Is(err, errStopping) {
-		s.release(it, log, "shutdown")
-		return
-	}
-	v := classify(err, hard.Err() != nil)
-	if v.outcome == rateLimited { // not reached: 429s are waited out in place
-		v.outcome = transient
-	}
-	// Nothing was posted in this attempt, but an earlier one may have been.
-	v.uncertain = it.Uncertain
-	v.reason = err.Error()
-	s.settle(it, v, log)
-}
-
-// settle records a failed attempt: a retry with backoff, or failure.
-func (s *Sender) settle(it Item, v verdict, log *slog.Logger) {
-	ctx, cancel := s.bookkeeping(context.Background())
-	defer cancel()
-	now := s.opts.Clock.Now()
-	var err error
-	switch {
-	case v.outcome == aborted:
-		s.retried.Add(1)
-		log.Warn("outbox send cut short by shutdown", "reason", v.reason)
-		err = s.opts.Store.MarkRetry(ctx, it.ID, it.Attempt, now, v.reason, true)
-	case v.outcome == transient && it.Attempt < s.opts.MaxAttempts:
-		next := now.Add(s.backoff(it.Attempt))
-		s.retried.Add(1)
-		log.Warn("outbox send failed; will retry", "reason", v.reason, "next", next, "uncertain", v.uncertain)
-		err = s.opts.Store.MarkRetry(ctx, it.ID, it.Attempt, next, v.reason, v.uncertain)
-	default:
-		reason := v.reason
-		if v.outcome == transient {
-			reason = fmt.Sprintf("gave up after %d attempts: %s", it.Attempt, v.reason)
-		}
-		s.failed.Add(1)
-		log.Error("outbox message failed", "reason", reason)
-		err = s.opts.Store.MarkFailed(ctx, it.ID, it.Attempt, reason)
-	}
-	if err != nil {
-		log.Error("record outbox outcome", "err", err)
-	}
-}
-
-// markSent records a posted message.
-func (s *Sender) markSent(it Item, channel, ts string, log *slog.Logger) {
-	ctx, cancel := s.bookkeeping(context.Background())
-	defer cancel()
-	if err := s.opts.Store.MarkSent(ctx, it.ID, it.Attempt, channel, ts); err != nil {
-		// The row stays 'sending'; when its lease ends, reconciliation finds the post.
-		log.Error("record sent outbox message", "channel", channel, "ts", ts, "err", err)
-		return
-	}
-	log.Debug("outbox message sent", "channel", channel, "ts", ts)
-}
-
-// release hands a row back unsent.
-func (s *Sender) release(it Item, log *slog.Logger, why string) {
-	ctx, cancel := s.bookkeeping(context.Background())
-	defer cancel()
-	s.released.Add(1)
-	err := s.opts.Store.ReleaseOutbox(ctx, it.ID, it.Attempt)
-	if errors.Is(err, ErrClaimLost) {
-		log.Debug("outbox row claimed again already", "why", why)
-		return
-	}
-	if err != nil {
-		log.Error("release outbox row", "why", why, "err", err)
-		return
-	}
-	log.Debug("outbox row released", "why", why)
-}
-
-// bookkeeping returns a context for recording an outcome: it survives the end of Run's
-// context, so what happened is written down before the database closes.
-func (s *Sender) bookkeeping(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 }

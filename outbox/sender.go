@@ -17,6 +17,7 @@ import (
 // Slack methods the Sender calls.
 const (
 	methodPost    = "chat.postMessage"
+	methodUpdate  = "chat.update"
 	methodOpen    = "conversations.open"
 	methodHistory = "conversations.history"
 )
@@ -39,6 +40,13 @@ type Options struct {
 	// about one message a second per channel. Default 1 and 1.
 	ChannelRatePerSecond float64
 	ChannelBurst         int
+	// MethodRatePerMinute and MethodBurst pace each of conversations.open,
+	// conversations.history and chat.update, Slack's Tier 3 methods (about 50 a minute,
+	// with bursts). Default 50 and 10; a negative rate leaves them to Retry-After alone.
+	// Opens are rare anyway: a DM to one person is posted to the person's user ID, as
+	// Slack allows, and its channel is cached from the answer.
+	MethodRatePerMinute float64
+	MethodBurst         int
 
 	// Workers is how many messages are in flight at once; messages to one conversation
 	// always go through the same worker, in order. Default 4.
@@ -53,12 +61,31 @@ type Options struct {
 	// PollInterval is how often the outbox is checked when idle; default 1 second.
 	// Notify wakes the sender sooner.
 	PollInterval time.Duration
-	// MaxAttempts is how many attempts a message gets against transient errors before
-	// it is failed; default 8.
-	MaxAttempts int
+	// MaxAge is how long a message is retried against transient errors (network, 5xx,
+	// timeouts), counted from when it became due; then it fails, and HR sees why and can
+	// retry it. Default 24 hours (config outbox.max_age).
+	MaxAge time.Duration
 	// BackoffBase and BackoffMax bound the wait before retrying a transient error: base
 	// doubling with each attempt, up to max, half of it random. Default 2 s and 10 min.
 	BackoffBase, BackoffMax time.Duration
+	// PanicAttempts is how many attempts a message that panics the renderer or the
+	// sender gets before it is failed with the panic's message; default 3.
+	PanicAttempts int
+	// RewriteWait is how long a rewrite of a message not sent yet waits before it looks
+	// again; default 5 seconds.
+	RewriteWait time.Duration
+	// ProbeInterval and ProbeMax bound the wait between probes (auth.test) while sending
+	// is paused by a workspace error: doubling from interval up to max. Default 30 s and
+	// 10 minutes.
+	ProbeInterval, ProbeMax time.Duration
+	// OnPause, when set, is called once when a workspace error (a revoked token, a
+	// missing scope) pauses sending, with Slack's reason: the assembly tells HR. Sending
+	// resumes by itself once a probe succeeds; a pause that comes back before any
+	// message got through is not reported again.
+	OnPause func(ctx context.Context, reason string)
+	// OnRecipientGone, when set, is called with the user ID of a person Slack reports
+	// deactivated (conversations.open says user_disabled): the assembly ends their pairs.
+	OnRecipientGone func(ctx context.Context, userID string)
 	// Rand is the jitter source (tests seed it); default a randomly seeded one.
 	Rand *rand.Rand
 	// RequestTimeout bounds each Slack call; default 15 seconds.
@@ -88,7 +115,12 @@ type Sender struct {
 	statsMu   sync.Mutex
 	lastStats SenderStats
 
-	posted, reconciled, retried, failed, rateLimited, released atomic.Int64
+	pause pauseState
+
+	goneMu sync.Mutex
+	gone   map[string]bool // people reported to OnRecipientGone
+
+	posted, updated, reconciled, retried, failed, cancelled, rateLimited, released atomic.Int64
 }
 
 // SenderStats are the outbox counts from the database and this Sender's counters since
@@ -97,17 +129,22 @@ type SenderStats struct {
 	Outbox Stats // rows by state: the queue depth is Outbox.Queued()
 
 	Posted      int64 // messages posted
+	Updated     int64 // messages rewritten in place (chat.update)
 	Reconciled  int64 // messages found posted already after a crash or an unanswered call
 	Retries     int64 // attempts put back for a transient error, to be retried
-	GaveUp      int64 // messages failed for good
+	GaveUp      int64 // messages failed
+	Cancelled   int64 // rewrites withdrawn because the message they rewrite will never exist
 	RateLimited int64 // 429 answers waited out
-	Released    int64 // claims handed back unsent, at shutdown or for a short lease
+	Released    int64 // claims handed back unsent: at shutdown, for a short lease, while paused
+
+	// Paused is set while a workspace error holds back all sending.
+	Paused Pause
 }
 
 // Defaults for Options.
 const (
 	DefaultLease           = 2 * time.Minute
-	DefaultMaxAttempts     = 8
+	DefaultMaxAge          = 24 * time.Hour
 	DefaultRequestTimeout  = 15 * time.Second
 	DefaultReconcileMargin = 10 * time.Minute
 	// maxHistoryPages bounds one search of a conversation's history.
@@ -158,7 +195,15 @@ func NewSender(opts Options) (*Sender, error) {
 	defInt(&opts.Batch, min(max(int(2*opts.RatePerSecond), opts.Workers), 200))
 	defDur(&opts.Lease, DefaultLease)
 	defDur(&opts.PollInterval, time.Second)
-	defInt(&opts.MaxAttempts, DefaultMaxAttempts)
+	defDur(&opts.MaxAge, DefaultMaxAge)
+	defInt(&opts.PanicAttempts, 3)
+	defDur(&opts.RewriteWait, 5*time.Second)
+	defDur(&opts.ProbeInterval, 30*time.Second)
+	defDur(&opts.ProbeMax, 10*time.Minute)
+	if opts.MethodRatePerMinute == 0 {
+		opts.MethodRatePerMinute = 50
+	}
+	defInt(&opts.MethodBurst, 10)
 	defDur(&opts.BackoffBase, 2*time.Second)
 	defDur(&opts.BackoffMax, 10*time.Minute)
 	defDur(&opts.RequestTimeout, DefaultRequestTimeout)
@@ -176,10 +221,12 @@ func NewSender(opts Options) (*Sender, error) {
 	// or the sender would find its own queued rows expired and claim them again.
 	opts.Batch = min(opts.Batch, max(1, int(opts.RatePerSecond*usable.Seconds()/4)))
 	return &Sender{
-		opts:     opts,
-		log:      opts.Logger,
-		throttle: newThrottle(opts.RatePerSecond, opts.Burst, opts.ChannelRatePerSecond, opts.ChannelBurst),
-		wake:     make(chan struct{}, 1),
+		opts: opts,
+		log:  opts.Logger,
+		throttle: newThrottle(opts.RatePerSecond, opts.Burst, opts.ChannelRatePerSecond, opts.ChannelBurst,
+			opts.MethodRatePerMinute, opts.MethodBurst),
+		wake: make(chan struct{}, 1),
+		gone: map[string]bool{},
 	}, nil
 }
 
@@ -201,11 +248,14 @@ func (s *Sender) Stats(ctx context.Context) (SenderStats, error) {
 	return SenderStats{
 		Outbox:      st,
 		Posted:      s.posted.Load(),
+		Updated:     s.updated.Load(),
 		Reconciled:  s.reconciled.Load(),
 		Retries:     s.retried.Load(),
 		GaveUp:      s.failed.Load(),
+		Cancelled:   s.cancelled.Load(),
 		RateLimited: s.rateLimited.Load(),
 		Released:    s.released.Load(),
+		Paused:      s.Paused(),
 	}, nil
 }
 
@@ -244,7 +294,7 @@ func (s *Sender) run(ctx context.Context, untilIdle bool) error {
 		queues[i] = make(chan Item, maxHeld)
 		workers.Go(func() {
 			for it := range queues[i] {
-				s.process(ctx, hard, it)
+				s.processSafely(ctx, hard, it)
 				inflight.Add(-1)
 				select {
 				case done <- struct{}{}:
@@ -266,6 +316,23 @@ func (s *Sender) run(ctx context.Context, untilIdle bool) error {
 	poll := time.NewTimer(0)
 	defer poll.Stop()
 	for {
+		if s.paused(ctx) {
+			// A workspace error holds back all sending until a probe succeeds.
+			if untilIdle && inflight.Load() == 0 {
+				return ctx.Err()
+			}
+			poll.Reset(min(s.opts.PollInterval, max(s.pause.probeIn(s.opts.Clock.Now()), time.Millisecond)))
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-s.wake:
+			case <-poll.C:
+			case <-done:
+			case <-stats.C:
+				s.logStats("outbox", false)
+			}
+			continue
+		}
 		held := int(inflight.Load())
 		claimed, asked := 0, 0
 		if free := maxHeld - held; free >= s.opts.Batch || held == 0 {
@@ -364,7 +431,8 @@ func (s *Sender) logStats(msg string, force bool) {
 		return
 	}
 	s.log.Info(msg, "queued", st.Outbox.Queued(), "pending", st.Outbox.Pending, "sending", st.Outbox.Sending,
-		"sent", st.Outbox.Sent, "failed", st.Outbox.Failed, "retried", st.Outbox.Retried,
-		"posted_now", st.Posted, "reconciled_now", st.Reconciled, "retries_now", st.Retries,
-		"gave_up_now", st.GaveUp, "rate_limited_now", st.RateLimited)
+		"sent", st.Outbox.Sent, "failed", st.Outbox.Failed, "withdrawn", st.Outbox.Cancelled,
+		"retried", st.Outbox.Retried, "posted_now", st.Posted, "updated_now", st.Updated,
+		"reconciled_now", st.Reconciled, "retries_now", st.Retries, "gave_up_now", st.GaveUp,
+		"rate_limited_now", st.RateLimited, "paused", st.Paused.Reason)
 }

@@ -222,10 +222,10 @@ func TestSender_DMChannelCacheAvoidsOpen(t *testing.T) {
 		wantOpens int
 	}{
 		{dmNotice("a", u[0]), 0}, // cached beforehand
-		{dmNotice("b", u[1]), 1}, // opened and cached
-		{dmNotice("c", u[1]), 1}, // cache hit
-		{mentoring.Notice{Key: "d", Kind: mentoring.NoticeIntro, UserIDs: []string{u[1], u[0]}}, 2},
-		{mentoring.Notice{Key: "e", Kind: mentoring.NoticeIntro, UserIDs: []string{u[0], u[1]}}, 2}, // same people
+		{dmNotice("b", u[1]), 0}, // posted to the user ID; the answer's channel is cached
+		{dmNotice("c", u[1]), 0}, // cache hit
+		{mentoring.Notice{Key: "d", Kind: mentoring.NoticeIntro, UserIDs: []string{u[1], u[0]}}, 1},
+		{mentoring.Notice{Key: "e", Kind: mentoring.NoticeIntro, UserIDs: []string{u[0], u[1]}}, 1}, // same people
 	} {
 		e.enqueue(t, tc.notice)
 		e.drain(t, s)
@@ -235,6 +235,12 @@ func TestSender_DMChannelCacheAvoidsOpen(t *testing.T) {
 	}
 	if id, err := e.db.DMChannel(ctx, u[0]+","+u[1]); err != nil || id != e.fake.DMChannel(u[0], u[1]) {
 		t.Errorf("group DM cached as %q, %v", id, err)
+	}
+	if id, err := e.db.DMChannel(ctx, u[1]); err != nil || id != e.fake.DMChannel(u[1]) {
+		t.Errorf("DM cached as %q, %v, want the post's channel %s", id, err, e.fake.DMChannel(u[1]))
+	}
+	if it := e.row("c"); it.SentChannel != e.fake.DMChannel(u[1]) {
+		t.Errorf("recorded channel %q, want the DM's ID", it.SentChannel)
 	}
 }
 
@@ -268,25 +274,25 @@ func TestSender_HonoursRetryAfter(t *testing.T) {
 
 func TestSender_RetriesServerErrorsWithBackoff(t *testing.T) {
 	for _, tc := range []struct {
-		name        string
-		faults      int
-		maxAttempts int
-		wantState   string
-		wantPosts   int
+		name      string
+		faults    int
+		maxAge    time.Duration
+		wantState string
 	}{
-		{"recovers", 2, 8, store.OutboxSent, 3},
-		{"gives up", 3, 3, store.OutboxFailed, 3},
+		{"recovers", 2, 24 * time.Hour, store.OutboxSent},
+		{"gives up once too old", 100, 6 * time.Minute, store.OutboxFailed},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newSenderEnv(t, 1)
 			e.fake.FailNext("chat.postMessage", tc.faults, slackfake.Fault{Status: http.StatusServiceUnavailable})
 			e.enqueue(t, dmNotice("k", e.users[0]))
+			start := e.clock.Now()
 			s := e.sender(t, func(o *Options) {
-				o.MaxAttempts = tc.maxAttempts
+				o.MaxAge = tc.maxAge
 				o.BackoffBase, o.BackoffMax = time.Minute, 3*time.Minute
 			})
 			var waits []time.Duration
-			for range 10 {
+			for range 20 {
 				e.drain(t, s)
 				it := e.row("k")
 				if it.State != store.OutboxPending {
@@ -302,13 +308,14 @@ func TestSender_RetriesServerErrorsWithBackoff(t *testing.T) {
 			if it.State != tc.wantState {
 				t.Fatalf("state %s (%s), want %s", it.State, it.LastError, tc.wantState)
 			}
-			if got := len(e.fake.Calls("chat.postMessage")); got != tc.wantPosts {
-				t.Errorf("%d posts, want %d", got, tc.wantPosts)
+			posts := len(e.fake.Calls("chat.postMessage"))
+			if tc.wantState == store.OutboxSent && posts != tc.faults+1 {
+				t.Errorf("%d posts, want %d", posts, tc.faults+1)
 			}
 			// Each retry after a 5xx first looks for the message, as Slack may have
 			// posted it before failing.
-			if got := len(e.fake.Calls("conversations.history")); got != tc.wantPosts-1 {
-				t.Errorf("%d history searches, want %d", got, tc.wantPosts-1)
+			if got := len(e.fake.Calls("conversations.history")); got != posts-1 {
+				t.Errorf("%d history searches for %d posts, want %d", got, posts, posts-1)
 			}
 			for i, w := range waits {
 				lo := time.Minute << i / 2
@@ -316,8 +323,14 @@ func TestSender_RetriesServerErrorsWithBackoff(t *testing.T) {
 					t.Errorf("backoff %d = %v, want within [%v, %v]", i, w, lo, hi)
 				}
 			}
-			if tc.wantState == store.OutboxFailed && !strings.HasPrefix(it.LastError, "gave up after 3 attempts") {
-				t.Errorf("reason = %q", it.LastError)
+			if tc.wantState == store.OutboxFailed {
+				// Retried for as long as MaxAge allows, not a fixed number of times.
+				if !strings.HasPrefix(it.LastError, "gave up after") || !strings.Contains(it.LastError, "503") {
+					t.Errorf("reason = %q", it.LastError)
+				}
+				if age := e.clock.Now().Sub(start); age > tc.maxAge || age < tc.maxAge-3*time.Minute || posts < 3 {
+					t.Errorf("gave up at %v after %d posts, want close to max age %v", age, posts, tc.maxAge)
+				}
 			}
 			wantDelivered := 0
 			if tc.wantState == store.OutboxSent {
@@ -350,10 +363,6 @@ func TestSender_PermanentErrorsFailWithReason(t *testing.T) {
 			e.fake.FailNext("chat.postMessage", 1, slackfake.Fault{SlackError: "is_archived"})
 			return mentoring.Notice{Key: "k", Kind: mentoring.NoticeSummary, Channel: "CHR"}
 		}, "is_archived"},
-		{"inactive account", func(e *senderEnv) mentoring.Notice {
-			e.fake.FailNext("chat.postMessage", 1, slackfake.Fault{SlackError: "account_inactive"})
-			return dmNotice("k", e.users[0])
-		}, "account_inactive"},
 		{"invalid blocks", func(e *senderEnv) mentoring.Notice {
 			return mentoring.Notice{Key: "k", Kind: "huge", UserIDs: []string{e.users[0]}}
 		}, "invalid_blocks"},
@@ -532,8 +541,13 @@ func TestClassify(t *testing.T) {
 		{slack.StatusCodeError{Code: 404, Status: "404"}, false, permanent, false},
 		{slack.SlackErrorResponse{Err: "internal_error"}, false, transient, true},
 		{slack.SlackErrorResponse{Err: "ratelimited"}, false, rateLimited, false},
-		{slack.SlackErrorResponse{Err: "invalid_auth"}, false, transient, false},
-		{slack.SlackErrorResponse{Err: "channel_not_found"}, false, permanent, false},
+		{slack.SlackErrorResponse{Err: "invalid_auth"}, false, workspace, false},
+		{slack.SlackErrorResponse{Err: "missing_scope"}, false, workspace, false},
+		{slack.SlackErrorResponse{Err: "account_inactive"}, false, workspace, false},
+		{slack.StatusCodeError{Code: 401, Status: "401"}, false, workspace, false},
+		{slack.SlackErrorResponse{Err: "channel_not_found"}, false, recipient, false},
+		{slack.SlackErrorResponse{Err: "user_disabled"}, false, recipient, false},
+		{slack.SlackErrorResponse{Err: "invalid_blocks"}, false, permanent, false},
 		{slack.SlackErrorResponse{Err: "some_new_error"}, false, permanent, false},
 		{fmt.Errorf("post: %w", context.DeadlineExceeded), false, transient, true},
 		{fmt.Errorf("post: %w", context.Canceled), true, aborted, true},

@@ -17,10 +17,16 @@ const (
 	// rateLimited: Slack refused the call (429); wait Retry-After and try again.
 	rateLimited outcome = iota + 1
 	// transient: a 5xx, a timeout, a dropped connection or Slack's own internal error;
-	// back off and try again, up to the attempt limit.
+	// back off and try again until the row is older than MaxAge.
 	transient
-	// permanent: the message can never be delivered as it is (no such channel, a
-	// deactivated user, invalid blocks…); give up and record why.
+	// workspace: the app's token or scopes are wrong, so no message can go out until an
+	// admin fixes them. All sending pauses; the row waits, unharmed.
+	workspace
+	// recipient: this conversation cannot take the message (a deactivated person, an
+	// archived or unknown channel); only this row fails, and HR sees why.
+	recipient
+	// permanent: the message can never be delivered as it is (invalid blocks, text too
+	// long, an error Slack does not document); the row fails with the reason.
 	permanent
 	// aborted: our own shutdown cut the call short.
 	aborted
@@ -29,6 +35,7 @@ const (
 // verdict classifies a failed Slack call.
 type verdict struct {
 	outcome    outcome
+	code       string        // Slack's error code, when it gave one
 	reason     string        // Slack's error code or a short description, recorded on the row
 	retryAfter time.Duration // for rateLimited
 	// uncertain: the request may have been carried out although we got no answer, so
@@ -36,10 +43,7 @@ type verdict struct {
 	uncertain bool
 }
 
-// transientCodes are Slack error codes worth retrying. Any other code is permanent:
-// among them channel_not_found, not_in_channel, is_archived, account_inactive,
-// user_disabled, user_not_found, cannot_dm_bot, invalid_blocks, msg_too_long and
-// restricted_action.
+// transientCodes are Slack error codes worth retrying.
 var transientCodes = map[string]bool{
 	"internal_error":      true,
 	"fatal_error":         true,
@@ -48,15 +52,36 @@ var transientCodes = map[string]bool{
 	"team_added_to_org":   true,
 }
 
-// authCodes say the app's token or scopes are wrong. No message can be sent until an
-// admin fixes that, so they are retried with backoff, not failed one by one.
-var authCodes = map[string]bool{
-	"invalid_auth":           true,
-	"not_authed":             true,
-	"token_revoked":          true,
-	"token_expired":          true,
-	"missing_scope":          true,
-	"not_allowed_token_type": true,
+// workspaceCodes say the app's token, its scopes or the workspace itself refuse every
+// call: nothing can be sent until an admin acts, so sending pauses instead of failing
+// the messages one by one.
+var workspaceCodes = map[string]bool{
+	"invalid_auth":            true,
+	"not_authed":              true,
+	"token_revoked":           true,
+	"token_expired":           true,
+	"account_inactive":        true, // the token's user or workspace is deleted
+	"missing_scope":           true,
+	"not_allowed_token_type":  true,
+	"no_permission":           true,
+	"team_access_not_granted": true,
+	"ekm_access_denied":       true,
+	"access_denied":           true,
+	"org_login_required":      true,
+}
+
+// recipientCodes say this one conversation cannot take a message, whatever is in it.
+var recipientCodes = map[string]bool{
+	"user_not_found":        true,
+	"users_not_found":       true,
+	"cannot_dm_bot":         true,
+	"user_disabled":         true,
+	"is_archived":           true,
+	"channel_not_found":     true,
+	"not_in_channel":        true,
+	"restricted_action":     true,
+	"messages_tab_disabled": true,
+	"user_not_visible":      true,
 }
 
 // classify tells what err from a Slack call means. aborted is set when our own
@@ -78,6 +103,8 @@ func classify(err error, abortedByUs bool) verdict {
 		case sc.Code >= 500 || sc.Code == http.StatusRequestTimeout:
 			// Slack may have done the work before failing to answer.
 			return verdict{outcome: transient, reason: sc.Status, uncertain: true}
+		case sc.Code == http.StatusUnauthorized || sc.Code == http.StatusForbidden:
+			return verdict{outcome: workspace, reason: sc.Status}
 		default:
 			return verdict{outcome: permanent, reason: sc.Status}
 		}
@@ -99,15 +126,28 @@ func classify(err error, abortedByUs bool) verdict {
 
 // classifyCode classifies a Slack error code from an "ok": false answer.
 func classifyCode(code string) verdict {
+	v := verdict{code: code, reason: code}
 	switch {
 	case code == "ratelimited" || code == "rate_limited":
-		return verdict{outcome: rateLimited, reason: code, retryAfter: time.Second}
+		v.outcome, v.retryAfter = rateLimited, time.Second
 	case transientCodes[code]:
 		// An internal error may come after the message was stored.
-		return verdict{outcome: transient, reason: code, uncertain: true}
-	case authCodes[code]:
-		return verdict{outcome: transient, reason: code}
+		v.outcome, v.uncertain = transient, true
+	case workspaceCodes[code]:
+		v.outcome = workspace
+	case recipientCodes[code]:
+		v.outcome = recipient
 	default:
-		return verdict{outcome: permanent, reason: code}
+		v.outcome = permanent
 	}
+	return v
+}
+
+// slackCode returns Slack's error code in err, or "".
+func slackCode(err error) string {
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) {
+		return se.Err
+	}
+	return ""
 }

@@ -100,6 +100,23 @@ func (s *dbStore) ReleaseOutbox(ctx context.Context, id int64, attempt int) erro
 	})
 }
 
+func (s *dbStore) MarkCancelled(ctx context.Context, id int64, attempt int, reason string) error {
+	return s.record(id, s.db.MarkCancelled(ctx, id, attempt, reason), func(r *report) {
+		r.State, r.LastError = store.OutboxCancelled, reason
+	})
+}
+
+func (s *dbStore) DeferOutbox(ctx context.Context, id int64, attempt int, next time.Time, reason string) error {
+	return s.record(id, s.db.DeferOutbox(ctx, id, attempt, next, reason), func(r *report) {
+		r.State, r.Attempt, r.NextAttemptAt, r.LastError = store.OutboxPending, r.Attempt-1, next, reason
+	})
+}
+
+func (s *dbStore) MessageOf(ctx context.Context, key string) (Message, error) {
+	m, err := s.db.OutboxMessageOf(ctx, key)
+	return Message(m), err
+}
+
 func (s *dbStore) OutboxStats(ctx context.Context) (Stats, error) {
 	st, err := s.db.OutboxStats(ctx)
 	return Stats(st), err

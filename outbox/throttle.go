@@ -9,13 +9,16 @@ import (
 )
 
 // throttle paces calls to Slack: a global token bucket for chat.postMessage, a bucket per
-// channel (Slack allows about one message a second in each), and pauses after a 429,
-// per method and per channel, for as long as Retry-After says. Slack's limits run on
-// real time, so the throttle does too, whatever clock the sender is given.
+// channel (Slack allows about one message a second in each), a bucket for each other
+// method the sender calls (conversations.open, conversations.history and chat.update
+// are Tier 3: about 50 a minute), and pauses after a 429, per method and per channel,
+// for as long as Retry-After says. Slack's limits run on real time, so the throttle does
+// too, whatever clock the sender is given.
 type throttle struct {
 	global       *rate.Limiter
 	channelRate  rate.Limit
 	channelBurst int
+	methods      map[string]*rate.Limiter // nil: those methods are paced by Retry-After alone
 
 	mu       sync.Mutex
 	channels map[string]*channelLimit
@@ -32,15 +35,27 @@ type channelLimit struct {
 // maxIdleChannels is how many channel buckets are kept before idle ones are dropped.
 const maxIdleChannels = 1024
 
-func newThrottle(perSecond float64, burst int, channelPerSecond float64, channelBurst int) *throttle {
-	return &throttle{
+// newThrottle returns a throttle; methodPerMinute and methodBurst pace each of
+// pacedMethods, unless methodPerMinute is not above 0.
+func newThrottle(perSecond float64, burst int, channelPerSecond float64, channelBurst int, methodPerMinute float64, methodBurst int) *throttle {
+	t := &throttle{
 		global:       rate.NewLimiter(rate.Limit(perSecond), burst),
 		channelRate:  rate.Limit(channelPerSecond),
 		channelBurst: channelBurst,
 		channels:     map[string]*channelLimit{},
 		paused:       map[string]time.Time{},
 	}
+	if methodPerMinute > 0 {
+		t.methods = map[string]*rate.Limiter{}
+		for _, m := range pacedMethods {
+			t.methods[m] = rate.NewLimiter(rate.Limit(methodPerMinute/60), max(methodBurst, 1))
+		}
+	}
+	return t
 }
+
+// pacedMethods are the methods paced by their own bucket (Slack's Tier 3).
+var pacedMethods = []string{methodOpen, methodHistory, methodUpdate}
 
 // waitPost waits until a message may be posted in channel: the channel's pause and bucket
 // first, so a busy channel does not hold a global token while it waits, then the global
@@ -60,9 +75,18 @@ func (t *throttle) waitPost(ctx context.Context, channel string) error {
 	return sleepUntil(ctx, t.pausedUntil(methodPost, cl))
 }
 
-// wait waits out a pause of method (after a 429).
+// wait waits until method may be called: its pause (after a 429) and its bucket.
 func (t *throttle) wait(ctx context.Context, method string) error {
-	return sleepUntil(ctx, t.pausedUntil(method, nil))
+	if err := sleepUntil(ctx, t.pausedUntil(method, nil)); err != nil {
+		return err
+	}
+	if lim := t.methods[method]; lim != nil {
+		if err := lim.Wait(ctx); err != nil {
+			return err
+		}
+		return sleepUntil(ctx, t.pausedUntil(method, nil))
+	}
+	return nil
 }
 
 // pause holds back calls of method, and posts in channel when given, for d.

@@ -15,10 +15,12 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/reverse-mentor/reverse-mentor/mentoring"
@@ -34,6 +36,31 @@ type DB struct {
 	// Clock stamps rows whose time the caller does not give, such as when a language was
 	// chosen. Open sets the wall clock; tests and the demo may replace it before use.
 	Clock mentoring.Clock
+
+	path     string // the database file, absolute
+	dsn      string // its URI with the pragmas, for extra connections (Backup)
+	log      *slog.Logger
+	holdMu   sync.Mutex
+	hold     *sql.Conn // the lock Hold took, kept open until Close
+	holdDB   *sql.DB
+	instance string // set by Hold: the ID stamped on the outbox leases this process takes
+}
+
+// Option changes how Open opens the database.
+type Option func(*options)
+
+// options are what Options set.
+type options struct {
+	log *slog.Logger
+}
+
+// WithLogger has Open log what it changes on disk, such as file modes it tightens.
+func WithLogger(l *slog.Logger) Option {
+	return func(o *options) {
+		if l != nil {
+			o.log = l
+		}
+	}
 }
 
 var _ mentoring.Store = (*DB)(nil)
@@ -56,8 +83,9 @@ const (
 // Open opens the database file at path, creating it with mode 0600 when it does not
 // exist, and brings its schema up to date. The file's write-ahead log and shared-memory
 // files get the database file's mode from SQLite, so they are 0600 too; an existing
-// file's mode is left as it is. The directory must exist.
-func Open(ctx context.Context, path string) (*DB, error) {
+// file, log or shared-memory file that others may read is tightened to 0600 (and logged,
+// see WithLogger). The directory must exist and be writable: SQLite keeps its log there.
+func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("open database: no path given")
 	}
@@ -65,8 +93,19 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
+	o := options{log: slog.New(slog.DiscardHandler)}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	logger := o.log
+	if err := checkDir(filepath.Dir(abs)); err != nil {
+		return nil, fmt.Errorf("open database %s: %w", abs, err)
+	}
 	if err := createFile(abs); err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
+	}
+	if err := tightenModes(abs, logger); err != nil {
+		return nil, fmt.Errorf("open database %s: %w", abs, err)
 	}
 
 	dsn := fileURI(abs) + "?" + pragmas
@@ -93,7 +132,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	read.SetMaxIdleConns(n)
 	read.SetConnMaxIdleTime(readerIdleTime)
 
-	db := &DB{write: write, read: read, Clock: mentoring.WallClock{}}
+	db := &DB{write: write, read: read, Clock: mentoring.WallClock{}, path: abs, dsn: dsn, log: logger}
 	if err := write.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open database %s: %w", abs, err)
@@ -105,9 +144,41 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	return db, nil
 }
 
-// Close closes every connection. Calls after the first return nil.
+// Close closes every connection and lets go of the database if this process held it
+// (see Hold). Calls after the first return nil.
 func (db *DB) Close() error {
-	return errors.Join(db.write.Close(), db.read.Close())
+	return errors.Join(db.release(), db.write.Close(), db.read.Close())
+}
+
+// checkDir checks that dir is a directory this process can create files in.
+func checkDir(dir string) error {
+	f, err := os.CreateTemp(dir, ".reverse-mentor-check-*")
+	if err != nil {
+		return fmt.Errorf("directory %s is not writable, and SQLite keeps its log beside the database: %w", dir, err)
+	}
+	name := f.Name()
+	return errors.Join(f.Close(), os.Remove(name))
+}
+
+// tightenModes sets the database file and its log and shared-memory files, where they
+// exist, to 0600 when others may read or write them, and logs each change.
+func tightenModes(abs string, log *slog.Logger) error {
+	for _, p := range []string{abs, abs + "-wal", abs + "-shm"} {
+		fi, err := os.Stat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if mode := fi.Mode().Perm(); mode&0o077 != 0 {
+			if err := os.Chmod(p, 0o600); err != nil {
+				return fmt.Errorf("tighten %s (mode %v) to 0600: %w", p, mode, err)
+			}
+			log.Warn("database file was open to other users; tightened to owner-only", "file", p, "was", mode.String(), "now", "-rw-------")
+		}
+	}
+	return nil
 }
 
 // createFile creates the database file with mode 0600 unless it exists already. SQLite
@@ -181,4 +252,137 @@ func parseTime(s sql.NullString) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("stored time %q: %w", s.String, err)
 	}
 	return t.UTC(), nil
+}
+
+// ErrHeld is returned by Hold when another running process holds the database.
+var ErrHeld = errors.New("another running reverse-mentor holds the database")
+
+// Hold makes this process the one that serves the database, until Close: only one
+// `run` at a time sends from its outbox. It takes an exclusive lock on a small lock file
+// beside the database (PATH.lock) that the operating system lets go of when the process
+// ends, however it ends; ErrHeld means another live process has it. Holding it proves
+// that whoever leased outbox rows before is gone, so their rows are handed back at once
+// (they come back uncertain, to be reconciled), instead of after their leases. Hold
+// returns the instance ID stamped on the leases this process takes from now on, and how
+// many rows it took back. Other commands (backup, outbox retry, import-org) work while
+// the database is held.
+func (db *DB) Hold(ctx context.Context) (instance string, reclaimed int64, err error) {
+	db.holdMu.Lock()
+	defer db.holdMu.Unlock()
+	if db.hold != nil {
+		return db.instance, 0, nil
+	}
+	lockPath := db.path + ".lock"
+	if err := createFile(lockPath); err != nil {
+		return "", 0, fmt.Errorf("hold database: %w", err)
+	}
+	// In exclusive locking mode SQLite keeps the lock of its first write until the
+	// connection closes; busy_timeout(0) makes a held lock an immediate SQLITE_BUSY.
+	ldb, err := sql.Open("sqlite", fileURI(lockPath)+"?_pragma=locking_mode(EXCLUSIVE)&_pragma=busy_timeout(0)")
+	if err != nil {
+		return "", 0, fmt.Errorf("hold database: %w", err)
+	}
+	conn, err := ldb.Conn(ctx)
+	if err == nil {
+		instance = fmt.Sprintf("%d-%x", os.Getpid(), time.Now().UnixNano())
+		_, err = conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS holder (
+			id INTEGER PRIMARY KEY CHECK (id = 1), instance TEXT NOT NULL, pid INTEGER NOT NULL)`)
+		if err == nil {
+			_, err = conn.ExecContext(ctx, `INSERT OR REPLACE INTO holder VALUES (1, ?, ?)`, instance, os.Getpid())
+		}
+	}
+	if err != nil {
+		if conn != nil {
+			conn.Close()
+		}
+		ldb.Close()
+		if strings.Contains(err.Error(), "SQLITE_BUSY") || strings.Contains(err.Error(), "database is locked") {
+			return "", 0, fmt.Errorf("hold database %s (lock file %s): %w", db.path, lockPath, ErrHeld)
+		}
+		return "", 0, fmt.Errorf("hold database %s: %w", db.path, err)
+	}
+	now, err := timeValue(db.Clock.Now())
+	if err == nil {
+		var res sql.Result
+		res, err = db.write.ExecContext(ctx, `UPDATE outbox SET lease_until = ?
+			WHERE state = 'sending' AND lease_owner <> ?`, now, instance)
+		if err == nil {
+			reclaimed, err = res.RowsAffected()
+		}
+	}
+	if err != nil {
+		conn.Close()
+		ldb.Close()
+		return "", 0, fmt.Errorf("hold database: take back the rows of an earlier instance: %w", err)
+	}
+	db.hold, db.holdDB, db.instance = conn, ldb, instance
+	if reclaimed > 0 {
+		db.log.Info("took back outbox rows an earlier instance was sending; they are reconciled now",
+			"rows", reclaimed)
+	}
+	return instance, reclaimed, nil
+}
+
+// release lets go of the database if Hold took it.
+func (db *DB) release() error {
+	db.holdMu.Lock()
+	defer db.holdMu.Unlock()
+	if db.hold == nil {
+		return nil
+	}
+	err := errors.Join(db.hold.Close(), db.holdDB.Close())
+	db.hold, db.holdDB = nil, nil
+	return err
+}
+
+// Backup writes a consistent copy of the database to path, which must not exist, while
+// other connections and processes keep reading and writing (SQLite's VACUUM INTO), and
+// returns its size. The copy is 0600 and complete: restore it by stopping the bot,
+// putting it in place of the database file (removing any PATH-wal and PATH-shm left
+// beside it) and starting the bot.
+func (db *DB) Backup(ctx context.Context, path string) (int64, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return 0, fmt.Errorf("backup to %s: %w", path, err)
+	}
+	if _, err := os.Lstat(abs); err == nil {
+		return 0, fmt.Errorf("backup to %s: the file exists; choose a new name", abs)
+	}
+	// Written under a temporary name, so that a copy cut short is never taken for one.
+	tmp, err := os.CreateTemp(filepath.Dir(abs), ".reverse-mentor-backup-*")
+	if err != nil {
+		return 0, fmt.Errorf("backup to %s: %w", abs, err)
+	}
+	tmpName := tmp.Name()
+	defer os.Remove(tmpName)
+	if err := errors.Join(tmp.Chmod(0o600), tmp.Close()); err != nil {
+		return 0, fmt.Errorf("backup to %s: %w", abs, err)
+	}
+	// Its own connection, outside the pools: a long copy holds no writer up.
+	src, err := sql.Open("sqlite", db.dsn)
+	if err != nil {
+		return 0, fmt.Errorf("backup to %s: %w", abs, err)
+	}
+	defer src.Close()
+	if _, err := src.ExecContext(ctx, `VACUUM INTO ?`, tmpName); err != nil {
+		return 0, fmt.Errorf("backup to %s: %w", abs, err)
+	}
+	if err := os.Chmod(tmpName, 0o600); err != nil {
+		return 0, fmt.Errorf("backup to %s: %w", abs, err)
+	}
+	if err := os.Link(tmpName, abs); err != nil {
+		return 0, fmt.Errorf("backup to %s: %w", abs, err)
+	}
+	fi, err := os.Stat(abs)
+	if err != nil {
+		return 0, fmt.Errorf("backup to %s: %w", abs, err)
+	}
+	return fi.Size(), nil
+}
+
+// owner returns the instance ID Hold stamped this process with, or "".
+func (db *DB) owner() string {
+	db.holdMu.Lock()
+	defer db.holdMu.Unlock()
+	return db.instance
 }

@@ -18,6 +18,10 @@ const (
 	OutboxSending = "sending" // claimed by a sender under a lease
 	OutboxSent    = "sent"    // posted; sent_channel and sent_ts say where
 	OutboxFailed  = "failed"  // given up; last_error says why
+	// OutboxCancelled rows were withdrawn: a prompt whose person paused, left or answered
+	// before it went out, or a rewrite of a message that will never exist. HR sees them as
+	// withdrawn, not failed.
+	OutboxCancelled = "cancelled"
 )
 
 // ErrClaimLost is returned when a sender reports on an outbox row it no longer holds:
@@ -45,12 +49,17 @@ type OutboxItem struct {
 	SentTS         string
 	CreatedAt      time.Time
 	SentAt         time.Time
+	// RetriedAt is when HR last put the row back in the queue after it failed; zero if
+	// never. The row's age is counted from then.
+	RetriedAt time.Time
+	// LeaseOwner is the instance (see DB.Hold) that holds the row's lease, if any.
+	LeaseOwner string
 }
 
 // OutboxStats counts outbox rows by state; Retried counts rows that needed more than
 // one attempt, whatever their state.
 type OutboxStats struct {
-	Pending, Sending, Sent, Failed, Retried int
+	Pending, Sending, Sent, Failed, Cancelled, Retried int
 	// OldestPending is when the oldest row still pending or sending was created; zero
 	// when there is none.
 	OldestPending time.Time
@@ -62,7 +71,8 @@ func (s OutboxStats) Queued() int { return s.Pending + s.Sending }
 // ClaimOutbox claims up to limit rows for sending, oldest first, and returns them with
 // their new Attempt: rows pending and due at now, and rows left 'sending' by a sender
 // whose lease ended at or before now. The latter come back Uncertain. Each claimed row
-// is 'sending' until now+lease.
+// is 'sending' until now+lease, leased to the instance that holds the database (see
+// Hold), if any.
 func (db *DB) ClaimOutbox(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]OutboxItem, error) {
 	if limit <= 0 {
 		return nil, nil
@@ -76,7 +86,7 @@ func (db *DB) ClaimOutbox(ctx context.Context, now time.Time, limit int, lease t
 	}
 	defer tx.Rollback()
 
-	items, err := claimOutbox(ctx, tx, now, limit, lease)
+	items, err := claimOutbox(ctx, tx, now, limit, lease, db.owner())
 	if err != nil {
 		return nil, fmt.Errorf("claim outbox: %w", err)
 	}
@@ -130,6 +140,118 @@ func (db *DB) ReleaseOutbox(ctx context.Context, id int64, attempt int) error {
 		func(any) []any { return nil })
 }
 
+// MarkCancelled withdraws the claimed row with the reason, as when the message it
+// rewrites will never exist. It returns ErrClaimLost when attempt is not the row's
+// current claim.
+func (db *DB) MarkCancelled(ctx context.Context, id int64, attempt int, reason string) error {
+	return db.settleOutbox(ctx, "mark cancelled", id, attempt, `
+		state = 'cancelled', last_error = ?, lease_until = NULL`,
+		func(any) []any { return []any{reason} })
+}
+
+// DeferOutbox hands the claimed row back unsent, due at next, with the reason it waits:
+// like ReleaseOutbox, the claim does not count as an attempt. It returns ErrClaimLost
+// when attempt is not the row's current claim.
+func (db *DB) DeferOutbox(ctx context.Context, id int64, attempt int, next time.Time, reason string) error {
+	nextAt, err := timeValue(next)
+	if err != nil {
+		return fmt.Errorf("defer outbox %d: %w", id, err)
+	}
+	if nextAt == nil {
+		nextAt = ""
+	}
+	return db.settleOutbox(ctx, "defer", id, attempt, `
+		state = 'pending', attempts = attempts - 1, next_attempt_at = ?, last_error = ?,
+		lease_until = NULL`,
+		func(any) []any { return []any{nextAt, reason} })
+}
+
+// OutboxMessage is where a notice's message stands, as a rewrite of it needs to know.
+type OutboxMessage struct {
+	State       string    // one of the Outbox* states
+	Channel, TS string    // where it was posted, once sent
+	Due         time.Time // while pending, when it is due; while sending, when its lease ends
+}
+
+// OutboxMessageOf returns the state of the notice with key and, once it is sent, where
+// its message is; an error wrapping mentoring.ErrNotFound when no notice has the key.
+func (db *DB) OutboxMessageOf(ctx context.Context, key string) (OutboxMessage, error) {
+	var m OutboxMessage
+	err := db.inRead(ctx, "outbox message "+key, func(tx *sql.Tx) error {
+		var due sql.NullString
+		err := tx.QueryRowContext(ctx, `SELECT state, sent_channel, sent_ts,
+			CASE state WHEN 'pending' THEN next_attempt_at WHEN 'sending' THEN lease_until END
+			FROM outbox WHERE key = ?`, key).Scan(&m.State, &m.Channel, &m.TS, &due)
+		if errors.Is(err, sql.ErrNoRows) {
+			return mentoring.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		m.Due, err = parseTime(due)
+		return err
+	})
+	return m, err
+}
+
+// FailedOutbox returns up to limit failed rows, the most recently failed first, for HR
+// to see why and retry them.
+func (db *DB) FailedOutbox(ctx context.Context, limit int) ([]OutboxItem, error) {
+	var items []OutboxItem
+	err := db.inRead(ctx, "failed outbox", func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT `+outboxColumns+` FROM outbox
+			WHERE state = 'failed' ORDER BY updated_at DESC, id DESC LIMIT ?`, limit)
+		if err != nil {
+			return err
+		}
+		items, err = scanOutbox(rows)
+		return err
+	})
+	return items, err
+}
+
+// RetryFailedOutbox puts failed rows back in the queue, due at once, and returns the IDs
+// it re-queued: the rows of ids that are failed, or every failed row when all is set.
+// A row that is not failed (sent, queued, retried already) is left alone, so retrying a
+// row twice queues it once. A row that may have been posted stays uncertain, so the
+// sender looks for its message before posting again. The row's age is counted anew.
+func (db *DB) RetryFailedOutbox(ctx context.Context, ids []int64, all bool) ([]int64, error) {
+	now, err := timeValue(db.Clock.Now())
+	if err != nil {
+		return nil, fmt.Errorf("retry failed outbox: %w", err)
+	}
+	if !all && len(ids) == 0 {
+		return nil, nil
+	}
+	var done []int64
+	err = db.inWrite(ctx, "retry failed outbox", func(tx *sql.Tx) error {
+		q := `UPDATE outbox SET state = 'pending', next_attempt_at = '', retried_at = ?1,
+			last_error = 'retried by HR: ' || last_error, updated_at = ?1 WHERE state = 'failed'`
+		args := []any{now}
+		if !all {
+			q += ` AND id IN (` + placeholders(len(ids)) + `)`
+			for _, id := range ids {
+				args = append(args, id)
+			}
+		}
+		rows, err := tx.QueryContext(ctx, q+` RETURNING id`, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			done = append(done, id)
+		}
+		return rows.Err()
+	})
+	slices.Sort(done)
+	return done, err
+}
+
 // OutboxStats counts the outbox rows by state.
 func (db *DB) OutboxStats(ctx context.Context) (OutboxStats, error) {
 	tx, err := db.read.BeginTx(ctx, readOnly)
@@ -145,7 +267,7 @@ func (db *DB) OutboxStats(ctx context.Context) (OutboxStats, error) {
 	return st, tx.Commit()
 }
 
-// PruneOutbox deletes the rows sent or failed before the time given and returns how
+// PruneOutbox deletes the rows sent, failed or withdrawn before the time given and returns how
 // many it removed. A pruned key may be enqueued again, so keep rows for longer than any
 // use case may repeat itself.
 func (db *DB) PruneOutbox(ctx context.Context, before time.Time) (int64, error) {
@@ -160,7 +282,7 @@ func (db *DB) PruneOutbox(ctx context.Context, before time.Time) (int64, error) 
 	defer tx.Rollback()
 
 	res, err := tx.ExecContext(ctx,
-		`DELETE FROM outbox WHERE state IN ('sent', 'failed') AND updated_at < ?`, cutoff)
+		`DELETE FROM outbox WHERE state IN ('sent', 'failed', 'cancelled') AND updated_at < ?`, cutoff)
 	if err != nil {
 		return 0, fmt.Errorf("prune outbox: %w", err)
 	}
@@ -214,8 +336,8 @@ func enqueueNoticesTx(ctx context.Context, tx *sql.Tx, now time.Time, notices ..
 	}
 	stmt, err := tx.PrepareContext(ctx, `
 		INSERT INTO outbox (key, kind, user_ids, channel, data, not_before, next_attempt_at,
-			created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+			replaces, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (key) DO NOTHING`)
 	if err != nil {
 		return 0, err
@@ -240,7 +362,7 @@ func enqueueNoticesTx(ctx context.Context, tx *sql.Tx, now time.Time, notices ..
 			next = ""
 		}
 		res, err := stmt.ExecContext(ctx, n.Key, n.Kind, string(users), n.Channel, data,
-			notBefore, next, created, created)
+			notBefore, next, n.Replaces, created, created)
 		if err != nil {
 			return 0, fmt.Errorf("notice %q: %w", n.Key, err)
 		}
@@ -254,13 +376,13 @@ func enqueueNoticesTx(ctx context.Context, tx *sql.Tx, now time.Time, notices ..
 }
 
 // outboxColumns are the columns scanOutbox reads, in its order.
-const outboxColumns = `id, key, kind, user_ids, channel, data, not_before, state, attempts,
-	uncertain, claimed_at, first_claimed_at, lease_until, next_attempt_at, last_error,
-	sent_channel, sent_ts, created_at, sent_at`
+const outboxColumns = `id, key, kind, user_ids, channel, data, not_before, replaces, state,
+	attempts, uncertain, claimed_at, first_claimed_at, lease_until, next_attempt_at, last_error,
+	sent_channel, sent_ts, created_at, sent_at, retried_at, lease_owner`
 
 // claimOutbox moves up to limit due or abandoned rows to 'sending' and returns them in
 // id order.
-func claimOutbox(ctx context.Context, tx *sql.Tx, now time.Time, limit int, lease time.Duration) ([]OutboxItem, error) {
+func claimOutbox(ctx context.Context, tx *sql.Tx, now time.Time, limit int, lease time.Duration, owner string) ([]OutboxItem, error) {
 	at, err := timeValue(now)
 	if err != nil {
 		return nil, err
@@ -278,6 +400,7 @@ func claimOutbox(ctx context.Context, tx *sql.Tx, now time.Time, limit int, leas
 			attempts = attempts + 1,
 			uncertain = CASE WHEN state = 'sending' THEN 1 ELSE uncertain END,
 			lease_until = ?1,
+			lease_owner = ?4,
 			claimed_at = ?2,
 			first_claimed_at = coalesce(first_claimed_at, ?2),
 			updated_at = ?2
@@ -286,7 +409,7 @@ func claimOutbox(ctx context.Context, tx *sql.Tx, now time.Time, limit int, leas
 			UNION ALL
 			SELECT id FROM outbox WHERE state = 'sending' AND lease_until <= ?2
 			ORDER BY id LIMIT ?3)
-		RETURNING `+outboxColumns, until, at, limit)
+		RETURNING `+outboxColumns, until, at, limit, owner)
 	if err != nil {
 		return nil, err
 	}
@@ -341,6 +464,8 @@ func countOutbox(ctx context.Context, tx *sql.Tx) (OutboxStats, error) {
 			st.Sent = n
 		case OutboxFailed:
 			st.Failed = n
+		case OutboxCancelled:
+			st.Cancelled = n
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -363,11 +488,12 @@ func scanOutbox(rows *sql.Rows) ([]OutboxItem, error) {
 		var it OutboxItem
 		var users, data string
 		var uncertain int
-		var notBefore, claimed, firstClaimed, lease, created, sent sql.NullString
+		var notBefore, claimed, firstClaimed, lease, created, sent, retried sql.NullString
 		var next string
 		if err := rows.Scan(&it.ID, &it.Notice.Key, &it.Notice.Kind, &users, &it.Notice.Channel,
-			&data, &notBefore, &it.State, &it.Attempt, &uncertain, &claimed, &firstClaimed,
-			&lease, &next, &it.LastError, &it.SentChannel, &it.SentTS, &created, &sent); err != nil {
+			&data, &notBefore, &it.Notice.Replaces, &it.State, &it.Attempt, &uncertain, &claimed,
+			&firstClaimed, &lease, &next, &it.LastError, &it.SentChannel, &it.SentTS, &created,
+			&sent, &retried, &it.LeaseOwner); err != nil {
 			return nil, err
 		}
 		if err := json.Unmarshal([]byte(users), &it.Notice.UserIDs); err != nil {
@@ -392,6 +518,7 @@ func scanOutbox(rows *sql.Rows) ([]OutboxItem, error) {
 			{&it.NextAttemptAt, sql.NullString{String: next, Valid: next != ""}},
 			{&it.CreatedAt, created},
 			{&it.SentAt, sent},
+			{&it.RetriedAt, retried},
 		} {
 			if *f.dst, err = parseTime(f.src); err != nil {
 				return nil, fmt.Errorf("outbox %d: %w", it.ID, err)

@@ -271,6 +271,22 @@ func TestOutbox_SettleTransitions(t *testing.T) {
 				t.Errorf("%+v %+v", it, st)
 			}
 		}},
+		{"cancelled", func(db *DB, it OutboxItem) error {
+			return db.MarkCancelled(context.Background(), it.ID, it.Attempt, "the message it rewrites was withdrawn")
+		}, func(t *testing.T, it OutboxItem, st OutboxStats) {
+			if it.State != OutboxCancelled || it.LastError != "the message it rewrites was withdrawn" ||
+				st.Cancelled != 1 || st.Failed != 0 || st.Queued() != 0 {
+				t.Errorf("%+v %+v", it, st)
+			}
+		}},
+		{"deferred", func(db *DB, it OutboxItem) error {
+			return db.DeferOutbox(context.Background(), it.ID, it.Attempt, t0.Add(5*time.Second), "waiting for a")
+		}, func(t *testing.T, it OutboxItem, st OutboxStats) {
+			if it.State != OutboxPending || it.Attempt != 0 || it.LastError != "waiting for a" ||
+				!it.NextAttemptAt.Equal(t0.Add(5*time.Second)) || st.Pending != 1 {
+				t.Errorf("%+v %+v", it, st)
+			}
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db, _ := openTest(t)
@@ -420,4 +436,110 @@ func keys(items []OutboxItem) string {
 		s += it.Notice.Key
 	}
 	return s
+}
+
+func TestOutbox_ReplacesIsStoredAndItsOriginalFound(t *testing.T) {
+	db, _ := openTest(t)
+	ctx := context.Background()
+	t0 := time.Date(2025, 11, 3, 9, 0, 0, 0, time.UTC)
+	db.Clock = fixedClock(t0)
+	rewrite := dm("prompt:1:answered", "U1")
+	rewrite.Replaces = "prompt:1"
+	later := dm("later", "U2")
+	later.NotBefore = t0.Add(time.Hour)
+	if _, err := enqueueNotices(ctx, db, dm("prompt:1", "U1"), rewrite, later); err != nil {
+		t.Fatal(err)
+	}
+	it, err := outboxByKey(ctx, db, "prompt:1:answered")
+	if err != nil || it.Notice.Replaces != "prompt:1" {
+		t.Fatalf("rewrite stored as %+v, %v", it.Notice, err)
+	}
+	for key, want := range map[string]OutboxMessage{
+		"prompt:1": {State: OutboxPending},
+		"later":    {State: OutboxPending, Due: t0.Add(time.Hour)},
+	} {
+		if got, err := db.OutboxMessageOf(ctx, key); err != nil || got != want {
+			t.Errorf("%s: %+v, %v; want %+v", key, got, err, want)
+		}
+	}
+	claimed, err := db.ClaimOutbox(ctx, t0, 1, time.Minute)
+	if err != nil || len(claimed) != 1 {
+		t.Fatal(claimed, err)
+	}
+	if got, _ := db.OutboxMessageOf(ctx, "prompt:1"); got.State != OutboxSending || !got.Due.Equal(t0.Add(time.Minute)) {
+		t.Errorf("while sending: %+v", got)
+	}
+	if err := db.MarkSent(ctx, claimed[0].ID, claimed[0].Attempt, "D1", "1.000001"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.OutboxMessageOf(ctx, "prompt:1"); got != (OutboxMessage{State: OutboxSent, Channel: "D1", TS: "1.000001"}) {
+		t.Errorf("once sent: %+v", got)
+	}
+	if _, err := db.OutboxMessageOf(ctx, "nope"); !errors.Is(err, mentoring.ErrNotFound) {
+		t.Errorf("unknown key: %v", err)
+	}
+}
+
+func TestRetryFailedOutbox_QueuesEachFailedRowOnce(t *testing.T) {
+	db, _ := openTest(t)
+	ctx := context.Background()
+	t0 := time.Date(2025, 11, 3, 9, 0, 0, 0, time.UTC)
+	db.Clock = fixedClock(t0)
+	if _, err := enqueueNotices(ctx, db, dm("a", "U1"), dm("b", "U2"), dm("c", "U3"), dm("d", "U4")); err != nil {
+		t.Fatal(err)
+	}
+	claimed, err := db.ClaimOutbox(ctx, t0, 4, time.Minute)
+	if err != nil || len(claimed) != 4 {
+		t.Fatal(claimed, err)
+	}
+	// a and b fail (b after a timeout: it may have been posted), c is sent, d retries.
+	if err := db.MarkRetry(ctx, claimed[1].ID, claimed[1].Attempt, t0, "timeout", true); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := db.ClaimOutbox(ctx, t0, 1, time.Minute)
+	for _, err := range []error{
+		db.MarkFailed(ctx, claimed[0].ID, claimed[0].Attempt, "user_disabled"),
+		db.MarkFailed(ctx, again[0].ID, again[0].Attempt, "gave up after 24h0m0s of retries: timeout"),
+		db.MarkSent(ctx, claimed[2].ID, claimed[2].Attempt, "D3", "3.3"),
+		db.MarkRetry(ctx, claimed[3].ID, claimed[3].Attempt, t0.Add(time.Minute), "internal_error", false),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	failed, err := db.FailedOutbox(ctx, 10)
+	if err != nil || keys(failed) != "a,b" && keys(failed) != "b,a" {
+		t.Fatalf("failed rows %s, %v", keys(failed), err)
+	}
+
+	db.Clock = fixedClock(t0.Add(time.Hour))
+	done, err := db.RetryFailedOutbox(ctx, []int64{claimed[0].ID, claimed[2].ID, claimed[3].ID, 999}, false)
+	if err != nil || len(done) != 1 || done[0] != claimed[0].ID {
+		t.Fatalf("retried %v, %v; want a alone (c is sent, d queued, 999 unknown)", done, err)
+	}
+	if again, _ := db.RetryFailedOutbox(ctx, []int64{claimed[0].ID}, false); len(again) != 0 {
+		t.Errorf("retried a twice: %v", again)
+	}
+	done, err = db.RetryFailedOutbox(ctx, nil, true)
+	if err != nil || len(done) != 1 || done[0] != claimed[1].ID {
+		t.Fatalf("--all retried %v, %v; want b", done, err)
+	}
+	a, _ := outboxByKey(ctx, db, "a")
+	b, _ := outboxByKey(ctx, db, "b")
+	if a.State != OutboxPending || !a.NextAttemptAt.IsZero() || !a.RetriedAt.Equal(t0.Add(time.Hour)) || a.Uncertain {
+		t.Errorf("a = %+v", a)
+	}
+	if b.State != OutboxPending || !b.Uncertain {
+		t.Errorf("b = %+v, want queued and still uncertain", b)
+	}
+	if st, _ := db.OutboxStats(ctx); st.Failed != 0 || st.Pending != 3 || st.Sent != 1 {
+		t.Errorf("stats = %+v", st)
+	}
+	// Claimed again, a row keeps counting its claims: the attempt stays a unique token.
+	got, _ := db.ClaimOutbox(ctx, t0.Add(time.Hour), 10, time.Minute)
+	for _, it := range got {
+		if it.Notice.Key == "a" && it.Attempt != 2 {
+			t.Errorf("a claimed as attempt %d", it.Attempt)
+		}
+	}
 }

@@ -206,8 +206,8 @@ func publishedWeeks(ctx context.Context, tx *sql.Tx, weeks []mentoring.Span) (ma
 }
 
 // PublishSummary records the week's figures as published (the first publication of a
-// week stands) and queues the post, in one transaction.
-func (db *DB) PublishSummary(ctx context.Context, week mentoring.WeekFigures, post mentoring.Notice) error {
+// week stands) and queues the posts (the summary and its chart), in one transaction.
+func (db *DB) PublishSummary(ctx context.Context, week mentoring.WeekFigures, posts ...mentoring.Notice) error {
 	return db.inWrite(ctx, "publish summary", func(tx *sql.Tx) error {
 		body, err := json.Marshal(week)
 		if err != nil {
@@ -222,7 +222,7 @@ func (db *DB) PublishSummary(ctx context.Context, week mentoring.WeekFigures, po
 			VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`, ts[1], ts[0], string(body), ts[2]); err != nil {
 			return err
 		}
-		_, err = enqueueTx(ctx, tx, now, post)
+		_, err = enqueueTx(ctx, tx, now, posts...)
 		return err
 	})
 }

@@ -79,8 +79,9 @@ func TestLoadConfig_DefaultsWithEnvOnly(t *testing.T) {
 		},
 		Schedule: app.ScheduleConfig{Sweep: "*/15 * * * *", Pulse: "0 10 * * MON", WeeklySummary: "0 9 * * FRI", CatchUpWindow: 24 * time.Hour},
 		Bot:      app.BotConfig{Workers: 16, QueueSize: 1024},
-		Outbox:   app.OutboxConfig{RatePerSecond: 10, Burst: 10, Lease: 2 * time.Minute, RequestTimeout: 15 * time.Second},
-		Log:      app.LogConfig{Level: "info", Format: "text"},
+		Outbox: app.OutboxConfig{RatePerSecond: 10, Burst: 10, Lease: 2 * time.Minute, RequestTimeout: 15 * time.Second,
+			MaxAge: 24 * time.Hour, MethodRatePerMinute: 50},
+		Log: app.LogConfig{Level: "info", Format: "text"},
 	}
 	if got.Program.Location == nil || got.Program.Location.String() != "Asia/Tokyo" {
 		t.Errorf("Location = %v, want Asia/Tokyo", got.Program.Location)

@@ -61,6 +61,8 @@ var settings = func() []setting {
 		{key: "outbox.burst", def: d.Outbox.Burst},
 		{key: "outbox.lease", def: d.Outbox.Lease},
 		{key: "outbox.request_timeout", def: d.Outbox.RequestTimeout},
+		{key: "outbox.max_age", def: d.Outbox.MaxAge},
+		{key: "outbox.method_rate_per_minute", def: d.Outbox.MethodRatePerMinute},
 		{key: "log.level", def: d.Log.Level},
 		{key: "log.format", def: d.Log.Format},
 	}

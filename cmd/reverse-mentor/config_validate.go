@@ -284,6 +284,12 @@ func runtimeProblems(p *problemList, c app.Config) {
 	if c.Outbox.RequestTimeout <= 0 || c.Outbox.RequestTimeout > c.Outbox.Lease/4 {
 		p.add("outbox.request_timeout must be above 0 and at most a quarter of outbox.lease (got %s with a lease of %s)", c.Outbox.RequestTimeout, c.Outbox.Lease)
 	}
+	if c.Outbox.MaxAge < time.Minute {
+		p.add("outbox.max_age must be at least 1m (got %s)", c.Outbox.MaxAge)
+	}
+	if !(c.Outbox.MethodRatePerMinute > 0) || math.IsInf(c.Outbox.MethodRatePerMinute, 0) {
+		p.add("outbox.method_rate_per_minute must be a number above 0 (got %v)", c.Outbox.MethodRatePerMinute)
+	}
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
 	default:

@@ -31,6 +31,8 @@ func TestLoadConfig_ValueProblems(t *testing.T) {
 		{name: "negative duration", env: []string{"REVERSE_MENTOR_SCHEDULE_CATCH_UP_WINDOW=-1h"}, wantProblem: "schedule.catch_up_window must not be negative"},
 		{name: "bad bool", env: []string{"REVERSE_MENTOR_PROGRAM_ALLOW_SAME_DEPARTMENT=sometimes"}, wantProblem: "program.allow_same_department must be true or false"},
 		{name: "zero rate", env: []string{"REVERSE_MENTOR_OUTBOX_RATE_PER_SECOND=0"}, wantProblem: "outbox.rate_per_second must be a number above 0"},
+		{name: "short max age", env: []string{"REVERSE_MENTOR_OUTBOX_MAX_AGE=30s"}, wantProblem: "outbox.max_age must be at least 1m (got 30s)"},
+		{name: "zero method rate", env: []string{"REVERSE_MENTOR_OUTBOX_METHOD_RATE_PER_MINUTE=0"}, wantProblem: "outbox.method_rate_per_minute must be a number above 0"},
 		{name: "huge queue", env: []string{"REVERSE_MENTOR_BOT_QUEUE_SIZE=99999999"}, wantProblem: "bot.queue_size must be between 1 and"},
 		{name: "bad log format", env: []string{"REVERSE_MENTOR_LOG_FORMAT=xml"}, wantProblem: "log.format must be text or json"},
 		{name: "list where a value belongs", file: "log:\n  level: [info]\n", wantProblem: "log.level must be a single value"},

@@ -1,15 +1,20 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/csv"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"net"
+	"net/http"
 	"os"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/slack-go/slack"
 
@@ -39,7 +44,7 @@ func runImportOrg(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	rows, err := readOrgCSV(fs.Arg(0))
 	if err != nil {
-		fmt.Fprintln(stderr, "import-org:", err)
+		fmt.Fprintln(stderr, "import-org:", printable(err.Error()))
 		return exitFailed
 	}
 	cfg, err := LoadConfig(*path, environ(), RequireDatabase)
@@ -53,18 +58,15 @@ func runImportOrg(ctx context.Context, args []string, stdout, stderr io.Writer) 
 			fmt.Fprintln(stderr, "import-org: the file has emails; set slack.bot_token (SLACK_BOT_TOKEN) to resolve them with users.lookupByEmail")
 			return exitUsage
 		}
-		opts := []slack.Option{}
-		if cfg.Slack.APIURL != "" {
-			opts = append(opts, slack.OptionAPIURL(cfg.Slack.APIURL))
-		}
-		lookup = slack.New(cfg.Slack.BotToken, opts...)
+		lookup = newEmailLookup(cfg.Slack.BotToken, cfg.Slack.APIURL, lookupTimeout)
 	}
-	people, lines, problems := resolveOrg(ctx, rows, lookup)
+	people, lines, problems := resolveOrg(ctx, rows, lookup, lookupTimeout)
 	problems = append(problems, mentoring.CheckOrg(people, lines)...)
 	if len(problems) > 0 {
 		fmt.Fprintf(stderr, "import-org: %d problem(s) in %s; nothing was stored:\n", len(problems), fs.Arg(0))
 		for _, p := range problems {
-			fmt.Fprintln(stderr, "  -", p)
+			// Values from the file are echoed: no terminal escape may come with them.
+			fmt.Fprintln(stderr, "  -", printable(p.String()))
 		}
 		return exitFailed
 	}
@@ -122,18 +124,35 @@ type orgRow struct {
 	user, dept, manager string
 }
 
+// Limits of an HR export: far above any company's, low enough that a wrong file (a
+// database dump, a binary) is refused at once with a clear message.
+const (
+	maxOrgFileBytes = 10 << 20 // 10 MiB
+	maxOrgRows      = 100_000
+	maxOrgField     = 256 // characters of one field: an email is at most 254
+)
+
 // readOrgCSV reads the export: three columns, an optional header row, UTF-8 with or
-// without a byte-order mark (as spreadsheet programs write it).
+// without a byte-order mark (as spreadsheet programs write it, before a quoted header
+// too), within maxOrgFileBytes, maxOrgRows and maxOrgField.
 func readOrgCSV(path string) ([]orgRow, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	r := csv.NewReader(f)
+	if fi, err := f.Stat(); err == nil && fi.Size() > maxOrgFileBytes {
+		return nil, fmt.Errorf("%s is %d bytes; import-org reads files of up to %d MiB (is it the right file?)", path, fi.Size(), maxOrgFileBytes>>20)
+	}
+	br := bufio.NewReader(io.LimitReader(f, maxOrgFileBytes+1))
+	if bom, _ := br.Peek(3); string(bom) == "\uFEFF" {
+		_, _ = br.Discard(3)
+	}
+	r := csv.NewReader(br)
 	r.FieldsPerRecord = -1
 	r.TrimLeadingSpace = true
 	var rows []orgRow
+	read := 0
 	for {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
@@ -143,8 +162,16 @@ func readOrgCSV(path string) ([]orgRow, error) {
 			return nil, err
 		}
 		line, _ := r.FieldPos(0)
-		if len(rows) == 0 && len(rec) > 0 {
-			rec[0] = strings.TrimPrefix(rec[0], "\uFEFF")
+		if off := r.InputOffset(); off > maxOrgFileBytes {
+			return nil, fmt.Errorf("%s is over %d MiB; import-org reads files of up to %d MiB (is it the right file?)", path, maxOrgFileBytes>>20, maxOrgFileBytes>>20)
+		}
+		if read++; read > maxOrgRows+1 {
+			return nil, fmt.Errorf("%s has more than %d rows; import-org reads up to %d people at once", path, maxOrgRows, maxOrgRows)
+		}
+		for i, field := range rec {
+			if n := utf8.RuneCountInString(field); n > maxOrgField {
+				return nil, fmt.Errorf("line %d, column %d: %d characters long; a field may have at most %d", line, i+1, n, maxOrgField)
+			}
 		}
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
@@ -165,6 +192,17 @@ func readOrgCSV(path string) ([]orgRow, error) {
 		return nil, fmt.Errorf("%s has no rows", path)
 	}
 	return rows, nil
+}
+
+// printable drops control characters (terminal escapes among them) and invisible format
+// characters (such as bidirectional overrides) from text echoed from a file.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 func isHeader(r orgRow) bool {
@@ -188,9 +226,22 @@ type emailLookup interface {
 	GetUserByEmailContext(ctx context.Context, email string) (*slack.User, error)
 }
 
+// lookupTimeout bounds one users.lookupByEmail call, its retries after a 429 aside.
+const lookupTimeout = 15 * time.Second
+
+// newEmailLookup returns a Slack client for users.lookupByEmail whose every HTTP call
+// ends within timeout.
+func newEmailLookup(token, apiURL string, timeout time.Duration) *slack.Client {
+	opts := []slack.Option{slack.OptionHTTPClient(&http.Client{Timeout: timeout})}
+	if apiURL != "" {
+		opts = append(opts, slack.OptionAPIURL(apiURL))
+	}
+	return slack.New(token, opts...)
+}
+
 // resolveOrg turns rows into org people, resolving emails (each once, with retries on
-// rate limits) and checking IDs.
-func resolveOrg(ctx context.Context, rows []orgRow, lookup emailLookup) ([]mentoring.OrgPerson, []int, []mentoring.OrgProblem) {
+// rate limits, each call within timeout) and checking IDs.
+func resolveOrg(ctx context.Context, rows []orgRow, lookup emailLookup, timeout time.Duration) ([]mentoring.OrgPerson, []int, []mentoring.OrgProblem) {
 	cache := map[string]string{}
 	var problems []mentoring.OrgProblem
 	resolve := func(line int, s string) (string, bool) {
@@ -207,7 +258,12 @@ func resolveOrg(ctx context.Context, rows []orgRow, lookup emailLookup) ([]mento
 		if id, ok := cache[key]; ok {
 			return id, id != ""
 		}
-		u, err := lookupEmail(ctx, lookup, s)
+		u, err := lookupEmail(ctx, lookup, s, timeout)
+		if _, ok := errors.AsType[lookupTimeoutError](err); ok {
+			problems = append(problems, mentoring.OrgProblem{Line: line, UserID: s, Kind: "lookup_failed", Detail: "could not be looked up: " + err.Error()})
+			cache[key] = ""
+			return "", false
+		}
 		if err != nil {
 			problems = append(problems, mentoring.OrgProblem{Line: line, UserID: s, Kind: "unknown_email", Detail: "no Slack user: " + bot.Redact(err.Error())})
 			cache[key] = ""
@@ -233,10 +289,16 @@ func resolveOrg(ctx context.Context, rows []orgRow, lookup emailLookup) ([]mento
 	return people, lines, problems
 }
 
-// lookupEmail asks Slack for the user with the email, waiting out rate limits (users.lookupByEmail is Tier 3).
-func lookupEmail(ctx context.Context, lookup emailLookup, email string) (string, error) {
+// lookupEmail asks Slack for the user with the email, each call within timeout, waiting
+// out rate limits (users.lookupByEmail is Tier 3).
+func lookupEmail(ctx context.Context, lookup emailLookup, email string, timeout time.Duration) (string, error) {
 	for attempt := 0; ; attempt++ {
-		u, err := lookup.GetUserByEmailContext(ctx, email)
+		cctx, cancel := context.WithTimeout(ctx, timeout)
+		u, err := lookup.GetUserByEmailContext(cctx, email)
+		cancel()
+		if err != nil && (errors.Is(err, context.DeadlineExceeded) || isTimeout(err)) && ctx.Err() == nil {
+			return "", lookupTimeoutError{timeout}
+		}
 		if rl, ok := errors.AsType[*slack.RateLimitedError](err); ok && attempt < 5 {
 			select {
 			case <-time.After(rl.RetryAfter):
@@ -250,4 +312,18 @@ func lookupEmail(ctx context.Context, lookup emailLookup, email string) (string,
 		}
 		return u.ID, nil
 	}
+}
+
+// lookupTimeoutError means Slack did not answer a lookup in time.
+type lookupTimeoutError struct{ timeout time.Duration }
+
+// Error says how long Slack was given.
+func (e lookupTimeoutError) Error() string {
+	return fmt.Sprintf("Slack did not answer within %s", e.timeout)
+}
+
+// isTimeout reports whether err is a network timeout.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }

@@ -1,7 +1,8 @@
 // Command reverse-mentor runs a reverse mentoring programme in Slack: `run` serves a
 // workspace over Socket Mode, `demo` plays a whole programme against a built-in fake
-// Slack, `import-org` loads reporting lines, `bench` measures the matching engine and
-// `version` prints build information. `reverse-mentor help` lists them, from the table
+// Slack, `import-org` loads reporting lines, `export` writes the data as CSV, `backup`
+// copies the database, `outbox retry` re-queues failed messages, `bench` measures the
+// matching engine and `version` prints build information. `reverse-mentor help` lists them, from the table
 // in commands.
 package main
 
@@ -86,6 +87,18 @@ func commands() []command {
 			summary: "write the programme's data as CSV files (never the private notes)",
 			usage:   "--out DIR [--config FILE]",
 			run:     runExport,
+		},
+		{
+			name:    "backup",
+			summary: "write a consistent copy of the database, also while the bot runs",
+			usage:   "[--config FILE] --out FILE",
+			run:     runBackup,
+		},
+		{
+			name:    "outbox",
+			summary: "put failed outbox messages back in the queue, each once",
+			usage:   "retry [--config FILE] [--all | ID…]",
+			run:     runOutbox,
 		},
 		{
 			name:    "bench",

@@ -38,7 +38,7 @@ func TestHelp_ListsTheCommandsThatExist(t *testing.T) {
 	for _, c := range commands() {
 		names = append(names, c.name)
 	}
-	if got, want := strings.Join(names, " "), "run demo import-org export bench version"; got != want {
+	if got, want := strings.Join(names, " "), "run demo import-org export backup outbox bench version"; got != want {
 		t.Errorf("commands = %s, want %s", got, want)
 	}
 }
@@ -51,6 +51,8 @@ func TestCommandHelp_SaysWhatTheCommandDoesAndItsFlags(t *testing.T) {
 		{"run", []string{"-config", "-dry-run"}},
 		{"demo", []string{"-people", "-weeks", "-seed", "-lang", "-out"}},
 		{"import-org", []string{"-config", "-dry-run"}},
+		{"backup", []string{"-config", "-out"}},
+		{"outbox", []string{"-config", "-all"}},
 		{"version", nil},
 	}
 	for _, tt := range tests {
