@@ -96,10 +96,16 @@ func claimErr(err error) error {
 func (m *Main) newSender() (*outbox.Sender, error) {
 	c := m.Config.Outbox
 	methodRate := c.MethodRatePerMinute
+	channelRate, channelBurst := 0.0, 0 // the sender's default: Slack's one a second per conversation
 	if methodRate == 0 || m.simulated {
 		// Paced by Slack's Retry-After alone. A simulated run plays weeks in seconds
 		// against a fake Slack: pacing Tier 3 calls in real time would only stall it.
 		methodRate = -1
+	}
+	if m.simulated {
+		// Nor does it wait a real second between two messages to one person that are
+		// days apart in its own time.
+		channelRate, channelBurst = 1000, 100
 	}
 	return outbox.NewSender(outbox.Options{
 		Store: outboxStore{m.db}, Slack: m.bot.API(), Renderer: m.bot, Clock: m.clock,
@@ -108,6 +114,7 @@ func (m *Main) newSender() (*outbox.Sender, error) {
 		// so it plays the same way every time.
 		Workers:       m.sendWorkers(),
 		RatePerSecond: c.RatePerSecond, Burst: c.Burst, MethodRatePerMinute: methodRate,
+		ChannelRatePerSecond: channelRate, ChannelBurst: channelBurst,
 		Lease: c.Lease, RequestTimeout: c.RequestTimeout, MaxAge: c.MaxAge,
 		ShutdownGrace: shutdownGrace / 2,
 		OnPause: func(ctx context.Context, reason string) {

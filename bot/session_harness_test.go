@@ -3,8 +3,6 @@ package bot_test
 import (
 	"context"
 	"database/sql"
-	"flag"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -14,22 +12,6 @@ import (
 	"github.com/reverse-mentor/reverse-mentor/mentoring"
 	"github.com/reverse-mentor/reverse-mentor/slackfake"
 )
-
-// TestMain runs the end-to-end tests side by side beyond the number of CPUs, unless
-// -test.parallel says otherwise: they spend their time waiting on Slack's real-time
-// rate limit of about one message a second per conversation, which the outbox keeps
-// to, not on the CPU.
-func TestMain(m *testing.M) {
-	flag.Parse()
-	given := false
-	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
-	if !given {
-		if err := flag.Set("test.parallel", "8"); err != nil {
-			panic(err)
-		}
-	}
-	os.Exit(m.Run())
-}
 
 // day is a calendar day of simulated time.
 const day = 24 * time.Hour
