@@ -29,6 +29,10 @@ type Programme interface {
 	Figures
 	Admins
 	Sessions
+	Summaries
+	Cycles
+	Surveys
+	Exports
 }
 
 // EventLog remembers which Events API events were handled, so that Slack's retries of
@@ -63,14 +67,18 @@ type Bot struct {
 	sm  *socketmode.Client
 
 	// What the bot needs of the domain, by concern.
-	profiles Profiles
-	people   Participants
-	langs    Languages
-	rounds   Rounds
-	figures  Figures
-	admins   Admins
-	sessions Sessions
-	events   EventLog
+	profiles  Profiles
+	people    Participants
+	langs     Languages
+	rounds    Rounds
+	figures   Figures
+	admins    Admins
+	sessions  Sessions
+	summaries Summaries
+	cycles    Cycles
+	surveys   Surveys
+	exports   Exports
+	events    EventLog
 
 	// The tables that route slash commands, button clicks and modal submissions.
 	commands *commandTable
@@ -156,16 +164,21 @@ func New(prog Programme, events EventLog, opts Options) (*Bot, error) {
 		admins:   prog,
 		sessions: prog,
 		events:   events,
-		commands: commands,
-		actions:  actions,
-		views:    views,
-		cat:      cat,
-		clock:    opts.Clock,
-		log:      opts.Logger,
-		http:     opts.HTTPClient,
-		ready:    make(chan struct{}),
-		notify:   opts.Notify,
-		outbox:   opts.Outbox,
+
+		summaries: prog,
+		cycles:    prog,
+		surveys:   prog,
+		exports:   prog,
+		commands:  commands,
+		actions:   actions,
+		views:     views,
+		cat:       cat,
+		clock:     opts.Clock,
+		log:       opts.Logger,
+		http:      opts.HTTPClient,
+		ready:     make(chan struct{}),
+		notify:    opts.Notify,
+		outbox:    opts.Outbox,
 
 		retryFailed: opts.RetryFailed,
 	}

@@ -80,9 +80,10 @@ func TestCatalog_TemplatesRenderWithoutGaps(t *testing.T) {
 		"AfterA": "1.0", "AfterB": "2.0", "Delta": "+0", "Free": 1, "Proposed": 2, "Date": "2026-04-06",
 		"K": 5, "Spark": "▁▃▅", "Value": "3.2", "Weeks": 8, "From": "6/19", "To": "6/26", "New": 1, "Stalled": 0, "Due": 4,
 		"Held": 3, "Open": 1, "Handled": 2, "Groups": "Sales 5", "Changes": "mood up 0.2",
-		"Purpose": "p", "Rate": 75, "RateShown": true, "Answers": 12, "Again": "8.5", "Subject": "s", "Before": "2.0",
+		"Purpose": "p", "Rate": 75, "RateShown": true, "Answers": 12, "Again": "8.5", "Before": "2.0",
 		"After": "3.5", "Change": "+1.5", "People": 6, "Flags": 2,
-		"Of": 3, "Label": "😐", "Missed": 2, "Met": "yes", "At": "4月20日 10:00", "Cause": "c", "Others": true}
+		"Of": 3, "Label": "😐", "Missed": 2, "Met": "yes", "At": "4月20日 10:00", "Cause": "c", "Others": true,
+		"Files": "pairs.csv", "Done": "pairs.csv", "What": "all", "Subject": "s"}
 	for _, l := range mentoring.Langs {
 		for _, k := range keys {
 			s := cat.T(l, k, data)
@@ -133,7 +134,14 @@ func TestCatalog_DynamicKeysComplete(t *testing.T) {
 		want = append(want, "pulse_q_"+string(q), "pulse_label_"+string(q))
 	}
 	for _, c := range mentoring.FlagCauses {
-		want = append(want, "flag_cause_"+string(c))
+		want = append(want, "flag_cause_"+string(c), "flag_kind_"+string(c))
+	}
+	for _, role := range []string{"mentor", "mentee"} {
+		want = append(want, "join_rating_intro_"+role, "survey_modal_intro_"+role, "survey_reflection_"+role,
+			"survey_reflection_placeholder_"+role, "survey_ratings_"+role)
+	}
+	for n := mentoring.ScaleMin; n <= mentoring.ScaleMax; n++ {
+		want = append(want, fmt.Sprintf("confidence_%d", n))
 	}
 	for _, r := range []string{mentoring.ReasonSameDepartment, mentoring.ReasonReportingLine, mentoring.ReasonRepeat, mentoring.ReasonNoLanguage} {
 		want = append(want, "rule_"+r)

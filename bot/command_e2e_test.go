@@ -76,9 +76,7 @@ func TestCommand_StatusShowsProfile(t *testing.T) {
 	if _, err := p.WaitModal(ctx, "join"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := p.Submit(ctx, validJoin("mentee", "経理部", "")); err != nil {
-		t.Fatal(err)
-	}
+	optIn(t, p, validJoin("mentee", "経理部", ""), "3")
 	waitText(t, p, "ようこそ")
 	if _, err := p.Command(ctx, "status"); err != nil {
 		t.Fatal(err)

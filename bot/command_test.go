@@ -57,8 +57,14 @@ func TestCommandTable_FindsEveryForm(t *testing.T) {
 		{"管理 マッチング", "admin round", nil},
 		{"admin ペア", "admin pairs", nil},
 		{"管理 pairs", "admin pairs", nil},
-		{"admin summary", "admin", []string{"summary"}}, // not (yet) a sub-command: bare admin with a note
-		{"round", "", nil},                              // sub-commands only under their parent
+		{"admin summary", "admin summary", nil},
+		{"管理 サマリー", "admin summary", nil},
+		{"admin プログラム new", "admin program", []string{"new"}},
+		{"管理 期", "admin program", nil},
+		{"admin エクスポート", "admin export", nil},
+		{"admin flags all burden", "admin flags", []string{"all", "burden"}},
+		{"admin dance", "admin", []string{"dance"}}, // not a sub-command: bare admin with a note
+		{"round", "", nil},                          // sub-commands only under their parent
 		{"マッチング", "", nil},
 		{"dance &amp; sing", "", nil},
 		{"🙂", "", nil},

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -10,6 +11,49 @@ import (
 	"github.com/reverse-mentor/reverse-mentor/chart"
 	"github.com/reverse-mentor/reverse-mentor/mentoring"
 )
+
+// Cycles is what the programme's cycles need of the domain: the cycle running now (its
+// purpose is shown everywhere), a pure check of the cycle modal, saving it, and the
+// cadence to propose in a new one.
+type Cycles interface {
+	CurrentCycle(ctx context.Context) (mentoring.Cycle, error)
+	CheckCycle(c mentoring.Cycle) (mentoring.Cycle, mentoring.FieldErrors)
+	SaveCycle(ctx context.Context, by string, c mentoring.Cycle) (mentoring.Cycle, error)
+	DefaultCadenceNow(ctx context.Context) mentoring.Cadence
+}
+
+// currentCycle returns the cycle whose purpose people see now, or nil when HR has set
+// up none (or it cannot be read: then the standard purpose is shown, and the error logged).
+func (b *Bot) currentCycle(ctx context.Context) *mentoring.Cycle {
+	c, err := b.cycles.CurrentCycle(ctx)
+	switch mentoring.ErrorCode(err) {
+	case "":
+		return &c
+	case mentoring.ENOTFOUND:
+	default:
+		b.log.Error("current cycle", "err", err)
+	}
+	return nil
+}
+
+// purposeText is the programme's purpose as everyone reads it: the current cycle's,
+// under its name, or the standard text while HR has set up no cycle.
+func purposeText(cat *Catalog, lang mentoring.Lang, c *mentoring.Cycle) string {
+	if c == nil || c.Purpose == "" {
+		return cat.T(lang, "home_purpose", nil)
+	}
+	return cat.T(lang, "cycle_purpose", map[string]any{"Name": escapeMrkdwn(c.Name), "Purpose": escapeMrkdwn(c.Purpose)})
+}
+
+// guidelineBlocks are the standard guidelines, then the current cycle's own, if any.
+func guidelineBlocks(cat *Catalog, lang mentoring.Lang, c *mentoring.Cycle) []slack.Block {
+	out := []slack.Block{section(cat.T(lang, "guidelines_title", nil) + "\n" + cat.T(lang, "guidelines_body", nil))}
+	if c != nil && c.Guidelines != "" {
+		out = append(out, section(cat.T(lang, "cycle_guidelines", map[string]any{"Name": escapeMrkdwn(c.Name)})))
+		out = append(out, textSections(c.Guidelines)...)
+	}
+	return out
+}
 
 // subjectLabel names a self-rated subject: leading a senior, or a topic.
 func subjectLabel(cat *Catalog, lang mentoring.Lang, sub string, catalogue mentoring.Catalogue) string {

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"strconv"
 	"strings"
 	"time"
 
@@ -11,11 +10,13 @@ import (
 	"github.com/reverse-mentor/reverse-mentor/mentoring"
 )
 
-// FollowUps is what HR admins' follow-ups need of the domain: list the flags, read one
+// FollowUps is what HR admins' follow-ups need of the domain: list the flags (open or
+// all, of a cause, about a person), read one
 // as it stands now (its DM is rendered from that), and mark one handled. The admin is
 // checked again in the use cases that take `by`.
 type FollowUps interface {
 	Flags(ctx context.Context, by string, all bool, limit int) ([]mentoring.Flag, error)
+	FindFlags(ctx context.Context, by string, f mentoring.FlagFilter, limit int) ([]mentoring.Flag, error)
 	Flag(ctx context.Context, key string) (mentoring.Flag, error)
 	HandleFlag(ctx context.Context, by, key string) (mentoring.Flag, error)
 }
@@ -186,30 +187,33 @@ func (b *Bot) handleFlag(ctx context.Context, by, key string) (flagView, error) 
 	return v, err
 }
 
-// commandFlags is `/reverse-mentor admin flags`: the open follow-ups, a page at a time,
-// each with its handled button.
+// commandFlags is `/reverse-mentor admin flags [all] [cause] [@person]`: the open
+// follow-ups (with all, the handled ones too), of one cause, about one person, a page
+// at a time, each open one with its handled button.
 func (b *Bot) commandFlags(ctx context.Context, r commandRequest) {
-	b.showFlags(ctx, r.userID, r.responseURL, false, r.lang, 0, "")
+	f, ok := parseFlagFilter(r.args)
+	if !ok {
+		text := b.cat.T(r.lang, "flags_usage", nil)
+		b.respond(ctx, r.responseURL, text, []slack.Block{section(text)})
+		return
+	}
+	b.showFlags(ctx, r.userID, r.responseURL, false, r.lang, 0, f, "")
 }
 
 // actionFlagsPage shows another page of the list (both page buttons), or the first
-// page from the App Home.
+// page of the open follow-ups from the App Home.
 func (b *Bot) actionFlagsPage(ctx context.Context, cb slack.InteractionCallback, a *slack.BlockAction) {
-	page, err := strconv.Atoi(a.Value)
-	if err != nil || page < 0 {
-		page = 0
-	}
-	b.showFlags(ctx, cb.User.ID, cb.ResponseURL, true, b.langOf(ctx, cb.User.ID), page, "")
+	page, f := parseFlagPageValue(a.Value)
+	b.showFlags(ctx, cb.User.ID, cb.ResponseURL, true, b.langOf(ctx, cb.User.ID), page, f, "")
 }
 
 // actionFlagHandleList is "Mark as handled" in the list: the flag is handled and the
-// list shown again, on the same page.
+// list shown again, on the same page with the same filter.
 func (b *Bot) actionFlagHandleList(ctx context.Context, cb slack.InteractionCallback, a *slack.BlockAction) {
 	by := cb.User.ID
 	lang := b.langOf(ctx, by)
-	p, key, ok := strings.Cut(a.Value, "|")
-	page, err := strconv.Atoi(p)
-	if !ok || err != nil || page < 0 {
+	page, f, key, ok := parseFlagHandleValue(a.Value)
+	if !ok {
 		b.tellUnknownAction(ctx, by)
 		return
 	}
@@ -222,18 +226,18 @@ func (b *Bot) actionFlagHandleList(ctx context.Context, cb slack.InteractionCall
 			return
 		}
 	}
-	b.showFlags(ctx, by, cb.ResponseURL, true, lang, page, note)
+	b.showFlags(ctx, by, cb.ResponseURL, true, lang, page, f, note)
 }
 
-// showFlags answers with a page of the open flags: through responseURL (replacing the
-// list clicked when replace is set), or by DM from the App Home.
-func (b *Bot) showFlags(ctx context.Context, by, responseURL string, replace bool, lang mentoring.Lang, page int, note string) {
-	fs, err := b.sessions.Flags(ctx, by, false, maxFlagsListed)
+// showFlags answers with a page of the follow-ups the filter lets through: through
+// responseURL (replacing the list clicked when replace is set), or by DM from the App Home.
+func (b *Bot) showFlags(ctx context.Context, by, responseURL string, replace bool, lang mentoring.Lang, page int, f mentoring.FlagFilter, note string) {
+	fs, err := b.sessions.FindFlags(ctx, by, f, maxFlagsListed)
 	if err != nil {
 		b.tellError(ctx, by, responseURL, lang, err)
 		return
 	}
-	blocks := renderFlagList(b.cat, lang, fs, page, b.personZone(ctx, by), note)
+	blocks := renderFlagList(b.cat, lang, fs, flagListView{Page: page, Filter: f, Loc: b.personZone(ctx, by), Note: note})
 	text := b.cat.T(lang, "flags_title", nil)
 	if responseURL == "" {
 		b.dm(ctx, by, text, blocks)
@@ -246,32 +250,61 @@ func (b *Bot) showFlags(ctx context.Context, by, responseURL string, replace boo
 	}
 }
 
-// renderFlagList renders one page of open flags, newest first, each with its handled
-// button, within Slack's block limits.
-func renderFlagList(cat *Catalog, lang mentoring.Lang, fs []mentoring.Flag, page int, loc *time.Location, note string) []slack.Block {
+// flagListView is how a list of follow-ups is shown: its page, the filter it was asked
+// with (the buttons keep it), the reader's time zone and a note above it.
+type flagListView struct {
+	Page   int
+	Filter mentoring.FlagFilter
+	Loc    *time.Location
+	Note   string
+}
+
+// renderFlagList renders one page of follow-ups, newest first, within Slack's block
+// limits: each open one with its handled button, each handled one with who handled it.
+func renderFlagList(cat *Catalog, lang mentoring.Lang, fs []mentoring.Flag, v flagListView) []slack.Block {
 	t := func(key string, data map[string]any) string { return cat.T(lang, key, data) }
-	blocks := []slack.Block{header(t("flags_title", nil))}
-	if note != "" {
-		blocks = append(blocks, section(note))
+	title := "flags_title"
+	if v.Filter.All {
+		title = "flags_title_all"
+	}
+	blocks := []slack.Block{header(t(title, nil))}
+	if v.Note != "" {
+		blocks = append(blocks, section(v.Note))
+	}
+	filtered := v.Filter != (mentoring.FlagFilter{})
+	if filtered {
+		blocks = append(blocks, contextText(describeFlagFilter(cat, lang, v.Filter)))
 	}
 	if len(fs) == 0 {
+		if filtered {
+			return append(blocks, section(t("flags_none_match", nil)))
+		}
 		return append(blocks, section(t("flags_none", nil)))
 	}
 	pages := (len(fs) + flagsPerPage - 1) / flagsPerPage
-	page = min(max(page, 0), pages-1)
-	blocks = append(blocks, contextText(t("flags_summary", map[string]any{"N": len(fs), "Page": page + 1, "Pages": pages})))
+	page := min(max(v.Page, 0), pages-1)
+	summary := "flags_summary"
+	if v.Filter.All {
+		summary = "flags_summary_all"
+	}
+	blocks = append(blocks, contextText(t(summary, map[string]any{"N": len(fs), "Page": page + 1, "Pages": pages})))
 	for _, f := range fs[page*flagsPerPage : min(len(fs), (page+1)*flagsPerPage)] {
-		text := t("flags_line", map[string]any{"Cause": flagCause(cat, lang, f), "At": dateTimeText(lang, f.CreatedAt, loc)})
-		handle := button(actionFlagHandleList, t("flag_handle_button", nil), strconv.Itoa(page)+"|"+f.Key, "")
+		text := t("flags_line", map[string]any{"Cause": flagCause(cat, lang, f), "At": dateTimeText(lang, f.CreatedAt, v.Loc)})
+		if f.Handled() {
+			text += "\n" + t("flag_handled", map[string]any{"By": f.HandledBy, "At": dateTimeText(lang, f.HandledAt, v.Loc)})
+			blocks = append(blocks, section(text))
+			continue
+		}
+		handle := button(actionFlagHandleList, t("flag_handle_button", nil), flagHandleValue(page, v.Filter, f.Key), "")
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(text), nil, slack.NewAccessory(handle)))
 	}
 	if pages > 1 {
 		var nav []slack.BlockElement
 		if page > 0 {
-			nav = append(nav, button(actionFlagsPage, t("button_prev", nil), strconv.Itoa(page-1), ""))
+			nav = append(nav, button(actionFlagsPage, t("button_prev", nil), flagPageValue(page-1, v.Filter), ""))
 		}
 		if page < pages-1 {
-			nav = append(nav, button(actionFlagsPageNext, t("button_next", nil), strconv.Itoa(page+1), ""))
+			nav = append(nav, button(actionFlagsPageNext, t("button_next", nil), flagPageValue(page+1, v.Filter), ""))
 		}
 		blocks = append(blocks, slack.NewActionBlock("actions_flags_pages", nav...))
 	}

@@ -17,11 +17,13 @@ type homeData struct {
 	Pairs       []mentoring.Pair
 	Unpaired    *mentoring.Unpaired // how the last round left them without a partner, if it did
 	Admin       bool
-	Counts      mentoring.Counts  // for admins
-	Outbox      *OutboxStatus     // for admins, when known
-	Pending     *mentoring.Round  // for admins: the proposal waiting for review
-	Gaps        mentoring.OrgGaps // for admins: where reporting lines are known only in part
-	OpenFlags   int               // for admins: follow-ups nobody has handled yet
+	Counts      mentoring.Counts   // for admins
+	Outbox      *OutboxStatus      // for admins, when known
+	Pending     *mentoring.Round   // for admins: the proposal waiting for review
+	Gaps        mentoring.OrgGaps  // for admins: where reporting lines are known only in part
+	OpenFlags   int                // for admins: follow-ups nobody has handled yet
+	Trend       *mentoring.Summary // for admins: the summary of the week ending now
+	Cycle       *mentoring.Cycle   // the current cycle; nil when HR has set up none
 	Now         time.Time
 }
 
@@ -40,24 +42,9 @@ func (b *Bot) publishHome(ctx context.Context, userID string) {
 	case mentoring.ErrorCode(err) != mentoring.ENOTJOINED:
 		b.log.Error("home: participant", "user", userID, "err", err)
 	}
+	d.Cycle = b.currentCycle(ctx)
 	if d.Admin {
-		if d.Counts, err = b.figures.Counts(ctx); err != nil {
-			b.log.Error("home: counts", "err", err)
-		}
-		if d.Gaps, err = b.figures.OrgGaps(ctx); err != nil {
-			b.log.Error("home: org gaps", "err", err)
-		}
-		d.Outbox = b.outboxStatus(ctx)
-		if fs, err := b.sessions.Flags(ctx, userID, false, maxFlagsListed); err == nil {
-			d.OpenFlags = len(fs)
-		} else {
-			b.log.Error("home: flags", "err", err)
-		}
-		if r, err := b.rounds.PendingRound(ctx, userID); err == nil {
-			d.Pending = &r
-		} else if mentoring.ErrorCode(err) != mentoring.ENOTFOUND {
-			b.log.Error("home: pending round", "err", err)
-		}
+		b.loadAdminHome(ctx, userID, &d)
 	}
 	view := renderHome(b.cat, b.commands, d, b.profiles.Catalogue())
 	if _, err := b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: userID, View: view}); err != nil {
@@ -76,7 +63,7 @@ func renderHome(cat *Catalog, cmds *commandTable, d homeData, catalogue mentorin
 	l := d.Lang
 	blocks := []slack.Block{
 		header(cat.T(l, "home_title", nil)),
-		section(cat.T(l, "home_purpose", nil)),
+		section(purposeText(cat, l, d.Cycle)),
 		slack.NewDividerBlock(),
 	}
 	if d.Participant == nil {
@@ -104,30 +91,14 @@ func renderHome(cat *Catalog, cmds *commandTable, d homeData, catalogue mentorin
 	if l == mentoring.LangEN {
 		other = mentoring.LangJA
 	}
+	blocks = append(blocks, slack.NewDividerBlock())
+	blocks = append(blocks, guidelineBlocks(cat, l, d.Cycle)...)
 	blocks = append(blocks,
-		slack.NewDividerBlock(),
-		section(cat.T(l, "guidelines_title", nil)+"\n"+cat.T(l, "guidelines_body", nil)),
 		slack.NewActionBlock("actions_lang", button(actionSetLang, cat.T(l, "button_lang_"+string(other), nil), string(other), "")),
 	)
 	if d.Admin {
-		blocks = append(blocks,
-			slack.NewDividerBlock(),
-			header(cat.T(l, "admin_title", nil)),
-			section(cat.T(l, "admin_counts", countsData(d.Counts))),
-		)
-		blocks = append(blocks, orgPrompt(cat, l, d.Gaps)...)
-		if d.Pending != nil {
-			blocks = append(blocks, section(cat.T(l, "home_round_pending", map[string]any{"ID": d.Pending.ID,
-				"Pairs": cat.N(l, "count_pairs", len(d.Pending.Proposal.Pairs), nil), "By": d.Pending.CreatedBy})))
-		}
-		blocks = append(blocks, section(cat.T(l, "home_flags_open", map[string]any{"N": d.OpenFlags})))
-		blocks = append(blocks, slack.NewActionBlock("actions_admin",
-			button(actionRoundPropose, cat.T(l, "round_button_propose", nil), "", ""),
-			button(actionFlagsPage, cat.T(l, "button_flags", nil), "0", "")))
-		if d.Outbox != nil {
-			blocks = append(blocks, contextText(outboxLine(cat, l, *d.Outbox, d.Now)))
-		}
-		blocks = append(blocks, contextText(adminCommands(cat, l, cmds)))
+		// The admin part comes last, so the cap never cuts what a participant needs.
+		blocks = append(blocks, renderAdminHome(cat, cmds, d)...)
 	}
 	return slack.HomeTabViewRequest{
 		Type:   slack.VTHomeTab,

@@ -51,6 +51,10 @@ func blockActions() []blockAction {
 		{id: actionFlagsPage, admin: true, run: (*Bot).actionFlagsPage},
 		{id: actionFlagsPageNext, admin: true, run: (*Bot).actionFlagsPage},
 		{id: actionOutboxRetry, admin: true, run: (*Bot).actionOutboxRetry},
+		{id: actionSummaryPost, admin: true, run: (*Bot).actionSummaryPost},
+		{id: actionExport, admin: true, run: (*Bot).actionExport},
+		{id: actionCycleOpen, admin: true, run: (*Bot).actionCycleOpen},
+		{id: actionSurveyOpen, run: (*Bot).actionSurveyOpen},
 	}
 }
 
@@ -82,9 +86,12 @@ type viewAnswer struct {
 func viewCallbacks() []viewCallback {
 	return []viewCallback{
 		{id: callbackJoin, check: (*Bot).checkJoin},
+		{id: callbackJoinRating, valid: validRatingMeta, check: (*Bot).checkJoinRating},
 		{id: callbackRoundEdit, valid: func(m modalMeta) bool { return m.Round > 0 }, check: (*Bot).checkRoundEdit},
 		{id: callbackCheckIn, valid: validCheckInMeta, check: (*Bot).checkCheckIn},
 		{id: callbackLeave, run: (*Bot).runLeave},
+		{id: callbackCycle, check: (*Bot).checkCycle},
+		{id: callbackSurvey, valid: validSurveyMeta, check: (*Bot).checkSurvey},
 	}
 }
 

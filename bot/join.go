@@ -10,12 +10,14 @@ import (
 )
 
 // Profiles is what joining needs of the domain: a draft to prefill the opt-in modal, a
-// pure check of a submission, saving it, and the choices the modal offers. The topic
+// pure check of a submission, saving it with the self-ratings of a first opt-in, and
+// the choices the modal offers. The topic
 // catalogue also labels topics wherever a profile or a pair is shown.
 type Profiles interface {
 	DraftProfile(ctx context.Context, person mentoring.Person) (mentoring.Profile, bool, error)
 	CheckProfile(userID string, p mentoring.Profile) (mentoring.Profile, mentoring.FieldErrors)
 	Join(ctx context.Context, person mentoring.Person, p mentoring.Profile) (mentoring.JoinResult, error)
+	RecordStartRatings(ctx context.Context, userID string, ratings map[string]int) error
 	Catalogue() mentoring.Catalogue
 	Departments() []string
 }
@@ -55,19 +57,29 @@ func (b *Bot) openJoin(ctx context.Context, userID, triggerID, responseURL strin
 }
 
 // checkJoin reads and checks an opt-in submission before the acknowledgement, so
-// problems show inline; a good one is saved after it.
+// problems show inline; a good one is saved after it. A first opt-in's modal goes on to
+// the rating page, built from the role and topics chosen (the profile travels in its
+// metadata): the person has joined whether or not they answer it, so closing it loses
+// nothing they typed. An edit is one page.
 func (b *Bot) checkJoin(cb slack.InteractionCallback, meta modalMeta) viewAnswer {
 	userID := cb.User.ID
 	profile, errs := b.profiles.CheckProfile(userID, decodeJoin(cb.View.State))
 	if errs != nil {
 		return viewAnswer{ack: viewErrors{ResponseAction: "errors", Errors: joinErrors(b.cat, meta.Lang, errs)}}
 	}
-	return viewAnswer{work: func(ctx context.Context) { b.saveJoin(ctx, userID, meta.Lang, profile) }}
+	ans := viewAnswer{work: func(ctx context.Context) { b.saveJoin(ctx, userID, meta.Lang, profile, nil) }}
+	if meta.New {
+		if page, ok := ratingPage(b.cat, meta.Lang, profile, b.profiles.Catalogue()); ok {
+			ans.ack = viewUpdate{ResponseAction: "update", View: page}
+		}
+	}
+	return ans
 }
 
-// saveJoin stores a checked profile and confirms by DM. When saving fails the person gets
-// their answers back in the apology, so nothing they typed is lost.
-func (b *Bot) saveJoin(ctx context.Context, userID string, lang mentoring.Lang, profile mentoring.Profile) {
+// saveJoin stores a checked profile, and the self-ratings of a first opt-in when given,
+// and confirms by DM. When saving fails the person gets their answers back in the
+// apology, so nothing they typed is lost.
+func (b *Bot) saveJoin(ctx context.Context, userID string, lang mentoring.Lang, profile mentoring.Profile, ratings map[string]int) {
 	person, err := b.users.lookup(ctx, userID)
 	if err != nil {
 		b.log.Warn("users.info", "user", userID, "err", redact(err.Error()))
@@ -84,6 +96,12 @@ func (b *Bot) saveJoin(ctx context.Context, userID string, lang mentoring.Lang, 
 		return
 	}
 	b.log.Info("joined", "user", userID, "role", res.Participant.Role, "created", res.Created)
+	if len(ratings) > 0 {
+		if err := b.profiles.RecordStartRatings(ctx, userID, ratings); err != nil {
+			// They have joined; the cycle report counts them without a "before".
+			b.log.Error("record start ratings", "user", userID, "err", err)
+		}
+	}
 	blocks := renderJoined(b.cat, lang, res, b.profiles.Catalogue())
 	b.dm(ctx, userID, b.cat.T(lang, joinedKey(res), nil), blocks)
 	b.publishHome(ctx, userID)

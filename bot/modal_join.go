@@ -45,14 +45,30 @@ type modalMeta struct {
 	Window int            `json:"win,omitempty"`
 	Start  time.Time      `json:"start,omitzero"`
 	Role   mentoring.Role `json:"role,omitempty"`
+	// For the cycle modal: the cycle edited (0 for a new one). For the end-of-cycle
+	// survey: the cycle asked about and the subjects rated, which its check needs.
+	Cycle    int64    `json:"cycle,omitempty"`
+	Subjects []string `json:"subjects,omitempty"`
+	// For the opt-in's rating page: the profile of the first page, saved with the
+	// ratings when they are submitted. New marks a first page opened for a first opt-in.
+	Profile *mentoring.Profile `json:"profile,omitempty"`
+	New     bool               `json:"new,omitempty"`
 }
 
 const modalMetaVersion = 1
 
+// maxPrivateMetadata is Slack's limit on a view's private_metadata, in characters.
+const maxPrivateMetadata = 3000
+
+// encodeMeta writes the metadata as JSON, leaving <, > and & as they are: Slack counts
+// characters, and escaping them would spend six for one.
 func encodeMeta(m modalMeta) string {
 	m.V = modalMetaVersion
-	buf, _ := json.Marshal(m)
-	return string(buf)
+	var buf strings.Builder
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(m)
+	return strings.TrimSuffix(buf.String(), "\n")
 }
 
 func decodeMeta(s string) (modalMeta, bool) {
@@ -210,17 +226,17 @@ func renderJoinModal(cat *Catalog, f joinForm) slack.ModalViewRequest {
 	blocks = append(blocks, slack.NewInputBlock(fieldConsent, plain(t("join_consent"), 2000), nil, consent))
 	blocks = append(blocks, contextText(t("join_privacy")))
 
-	title := t("join_title")
+	title, submit := t("join_title"), t("join_submit_next")
 	if f.Editing {
-		title = t("join_title_edit")
+		title, submit = t("join_title_edit"), t("join_submit")
 	}
 	return slack.ModalViewRequest{
 		Type:            slack.VTModal,
 		CallbackID:      callbackJoin,
 		Title:           plain(title, MaxModalTitle),
-		Submit:          plain(t("join_submit"), MaxModalTitle),
+		Submit:          plain(submit, MaxModalTitle),
 		Close:           plain(t("modal_cancel"), MaxModalTitle),
-		PrivateMetadata: encodeMeta(modalMeta{Lang: l}),
+		PrivateMetadata: encodeMeta(modalMeta{Lang: l, New: !f.Editing}),
 		Blocks:          slack.Blocks{BlockSet: capBlocks(blocks, MaxSurfaceBlocks, "…")},
 	}
 }

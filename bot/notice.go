@@ -23,16 +23,18 @@ func (b *Bot) Render(ctx context.Context, n mentoring.Notice) (string, []slack.B
 		if err := json.Unmarshal(n.Data, &d); err != nil {
 			return "", nil, fmt.Errorf("render %s: %w", n.Key, err)
 		}
+		cycle := b.currentCycle(ctx)
 		render = func(l mentoring.Lang) (string, []slack.Block, error) {
-			return b.cat.T(l, "intro_title", nil), renderIntro(b.cat, l, d, b.profiles.Catalogue()), nil
+			return b.cat.T(l, "intro_title", nil), renderIntro(b.cat, l, d, b.profiles.Catalogue(), cycle), nil
 		}
 	case mentoring.NoticeOrientation:
 		var d mentoring.OrientationData
 		if err := json.Unmarshal(n.Data, &d); err != nil {
 			return "", nil, fmt.Errorf("render %s: %w", n.Key, err)
 		}
+		cycle := b.currentCycle(ctx)
 		render = func(l mentoring.Lang) (string, []slack.Block, error) {
-			return b.cat.T(l, "orientation_title", nil), renderOrientation(b.cat, l, d), nil
+			return b.cat.T(l, "orientation_title", nil), renderOrientation(b.cat, l, d, cycle), nil
 		}
 	case mentoring.NoticeNotPaired:
 		var d mentoring.NotPairedData
@@ -43,7 +45,10 @@ func (b *Bot) Render(ctx context.Context, n mentoring.Notice) (string, []slack.B
 			return b.cat.T(l, "not_paired_title", nil), renderNotPaired(b.cat, l, d), nil
 		}
 	default:
-		r, err := b.sessionNotice(ctx, n)
+		r, ok, err := b.hrNotice(ctx, n)
+		if !ok {
+			r, err = b.sessionNotice(ctx, n)
+		}
 		if err != nil {
 			return "", nil, err
 		}
@@ -83,9 +88,10 @@ func (b *Bot) recipientLangs(ctx context.Context, userIDs []string) []mentoring.
 	return out
 }
 
-// renderIntro is the group DM that introduces a new pair: the purpose, the guidelines,
-// a first agenda from what they share, and how often to meet.
-func renderIntro(cat *Catalog, lang mentoring.Lang, d mentoring.IntroData, catalogue mentoring.Catalogue) []slack.Block {
+// renderIntro is the group DM that introduces a new pair: the purpose (the current
+// cycle's, or the standard one), the guidelines, a first agenda from what they share,
+// and how often to meet.
+func renderIntro(cat *Catalog, lang mentoring.Lang, d mentoring.IntroData, catalogue mentoring.Catalogue, cycle *mentoring.Cycle) []slack.Block {
 	var agenda []string
 	for _, id := range d.SharedTopics {
 		if t, ok := catalogue.Topic(id); ok {
@@ -100,26 +106,30 @@ func renderIntro(cat *Catalog, lang mentoring.Lang, d mentoring.IntroData, catal
 	for _, l := range d.Languages {
 		langs = append(langs, cat.T(lang, "lang_name_"+string(l), nil))
 	}
-	return []slack.Block{
+	blocks := []slack.Block{
 		header(cat.T(lang, "intro_title", nil)),
 		section(cat.T(lang, "intro_hello", map[string]any{"Mentor": d.MentorID, "Mentee": d.MenteeID})),
-		section(cat.T(lang, "home_purpose", nil)),
-		section(cat.T(lang, "guidelines_title", nil) + "\n" + cat.T(lang, "guidelines_body", nil)),
+		section(purposeText(cat, lang, cycle)),
+	}
+	blocks = append(blocks, guidelineBlocks(cat, lang, cycle)...)
+	return append(blocks,
 		section(agendaText),
 		section(cat.T(lang, "intro_cadence", map[string]any{"Cadence": cat.T(lang, "cadence_"+cadenceKey(d.Cadence), nil),
 			"Languages": strings.Join(langs, cat.T(lang, "list_separator", nil))})),
 		contextText(cat.T(lang, "intro_footer", nil)),
-	}
+	)
 }
 
-// renderOrientation is the private DM after pairing: for a mentor, how to lead a senior
-// and where to turn if it feels heavy; for a mentee, how to learn from a junior.
-func renderOrientation(cat *Catalog, lang mentoring.Lang, d mentoring.OrientationData) []slack.Block {
+// renderOrientation is the private DM after pairing: why the programme exists (the
+// current cycle's purpose), then for a mentor, how to lead a senior and where to turn
+// if it feels heavy; for a mentee, how to learn from a junior.
+func renderOrientation(cat *Catalog, lang mentoring.Lang, d mentoring.OrientationData, cycle *mentoring.Cycle) []slack.Block {
 	who := nameList(cat, lang, d.Partners)
 	if d.Role == mentoring.RoleMentor {
 		return []slack.Block{
 			header(cat.T(lang, "orientation_title", nil)),
 			section(cat.T(lang, "orientation_mentor_intro", map[string]any{"Partners": who})),
+			section(purposeText(cat, lang, cycle)),
 			section(cat.T(lang, "orientation_mentor_tips", nil)),
 			section(cat.T(lang, "orientation_mentor_heavy", nil)),
 			contextText(cat.T(lang, "orientation_privacy", nil)),
@@ -128,6 +138,7 @@ func renderOrientation(cat *Catalog, lang mentoring.Lang, d mentoring.Orientatio
 	return []slack.Block{
 		header(cat.T(lang, "orientation_title", nil)),
 		section(cat.T(lang, "orientation_mentee_intro", map[string]any{"Partners": who})),
+		section(purposeText(cat, lang, cycle)),
 		section(cat.T(lang, "orientation_mentee_tips", nil)),
 		contextText(cat.T(lang, "orientation_privacy", nil)),
 	}

@@ -218,8 +218,9 @@ func TestStop_QueuedJoinIsSavedOrThePersonIsTold(t *testing.T) {
 		t.Fatal(err)
 	}
 	<-r.prog.entered
-	// The form is acknowledged (the modal closes) and queued behind the busy worker.
-	if sub, err := aoi.Submit(ctx, nil); err != nil || sub.ResponseAction != "" {
+	// The form is acknowledged (the modal goes on to the self-rating page) and the
+	// opt-in queued behind the busy worker.
+	if sub, err := aoi.Submit(ctx, nil); err != nil || sub.ResponseAction != "update" {
 		t.Fatalf("submission: %+v, %v", sub, err)
 	}
 	// SIGTERM: the worker stays busy past the grace.

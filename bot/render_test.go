@@ -112,16 +112,16 @@ func TestRender_Golden(t *testing.T) {
 			golden(t, "round_edit."+lang, renderRoundEdit(cat, l, round, map[string]string{"U0MENTOR1": "Sato Aoi"},
 				modalMeta{Lang: l, Round: 7, Version: 2, Channel: "D1", TS: "1.2"}, "swap refused"))
 			golden(t, "intro."+lang, renderIntro(cat, l, mentoring.IntroData{RoundID: 7, MentorID: "U0MENTOR1", MenteeID: "U0MENTEE1",
-				SharedTopics: []string{"genai", "slack"}, Languages: []mentoring.Lang{mentoring.LangJA}, Cadence: mentoring.CadenceBiweekly}, catalogue))
+				SharedTopics: []string{"genai", "slack"}, Languages: []mentoring.Lang{mentoring.LangJA}, Cadence: mentoring.CadenceBiweekly}, catalogue, nil))
 			golden(t, "orientation_mentor."+lang, renderOrientation(cat, l, mentoring.OrientationData{RoundID: 7, UserID: "U0MENTOR1",
-				Role: mentoring.RoleMentor, Partners: []string{"U0MENTEE1", "U0MENTEE2"}}))
+				Role: mentoring.RoleMentor, Partners: []string{"U0MENTEE1", "U0MENTEE2"}}, nil))
 			golden(t, "orientation_mentee."+lang, renderOrientation(cat, l, mentoring.OrientationData{RoundID: 7, UserID: "U0MENTEE1",
-				Role: mentoring.RoleMentee, Partners: []string{"U0MENTOR1"}}))
+				Role: mentoring.RoleMentee, Partners: []string{"U0MENTOR1"}}, nil))
 			golden(t, "home_newcomer."+lang, renderHome(cat, cmds, homeData{Lang: l, Now: now}, catalogue))
 			golden(t, "home_admin."+lang, renderHome(cat, cmds, homeData{Lang: l, Participant: &p, Admin: true, Now: now,
 				Counts:  mentoring.Counts{Active: 40, Paused: 3, Left: 2, Mentors: 22, Mentees: 21},
 				Outbox:  &OutboxStatus{Queued: 3, Sent: 120, Retried: 4, Failed: 1, OldestQueued: now.Add(-90 * time.Second)},
-				Pending: &round, Gaps: gaps}, catalogue))
+				Pending: &round, Gaps: gaps, OpenFlags: 3, Cycle: new(sampleCycle()), Trend: new(sampleSummary())}, catalogue))
 		})
 	}
 }

@@ -89,7 +89,7 @@ func sessionSurfaces(cat *Catalog, cmds *commandTable, l mentoring.Lang) map[str
 		"home paired":             renderHome(cat, cmds, homeData{Lang: l, Participant: &p, Pairs: []mentoring.Pair{pair}, Now: sampleNow}, mentoring.DefaultCatalogue()),
 		"leave modal":             renderLeaveModal(cat, l),
 		"admin flag":              renderFlag(cat, l, sampleFlag()),
-		"admin flag list":         renderFlagList(cat, l, many, 1, tokyo, ""),
+		"admin flag list":         renderFlagList(cat, l, many, flagListView{Page: 1, Loc: tokyo}),
 		"pair ended":              renderPairEnded(cat, l, mentoring.PairEndedData{PairID: 3, UserID: "U0MENTEE1", Since: pair.CreatedAt, WillRematch: true}, tokyo),
 		"resumed":                 renderResumed(cat, l),
 		"checkin modal of mentee": renderCheckInModal(cat, sampleCheckInView(l, mentoring.RoleMentee, nil)),
@@ -148,7 +148,7 @@ func TestRenderSessions_Golden(t *testing.T) {
 			w := p.Window(3)
 			quiet.Window = &w
 			golden(t, "flag_quiet."+lang, renderFlag(cat, l, quiet))
-			golden(t, "flags_list."+lang, renderFlagList(cat, l, []mentoring.Flag{sampleFlag().Flag, quiet.Flag}, 0, tokyo, ""))
+			golden(t, "flags_list."+lang, renderFlagList(cat, l, []mentoring.Flag{sampleFlag().Flag, quiet.Flag}, flagListView{Loc: tokyo}))
 
 			golden(t, "leave_modal."+lang, renderLeaveModal(cat, l))
 			golden(t, "pair_ended."+lang, renderPairEnded(cat, l, mentoring.PairEndedData{PairID: 3, UserID: "U0MENTEE1",

@@ -70,7 +70,13 @@ func slashCommands() []slashCommand {
 		{parent: "admin", name: "pairs", ja: []string{"ペア"}, admin: true,
 			helpKey: "help_admin_pairs", run: (*Bot).commandPairs},
 		{parent: "admin", name: "flags", en: []string{"followups", "follow-ups"}, ja: []string{"フォローアップ"}, admin: true,
-			helpKey: "help_admin_flags", run: (*Bot).commandFlags},
+			args: "[all] [cause] [@person]", helpKey: "help_admin_flags", run: (*Bot).commandFlags},
+		{parent: "admin", name: "summary", ja: []string{"サマリー", "サマリ"}, admin: true,
+			helpKey: "help_admin_summary", run: (*Bot).commandSummary},
+		{parent: "admin", name: "program", en: []string{"programme", "cycle"}, ja: []string{"プログラム", "期"}, admin: true,
+			args: "[new]", helpKey: "help_admin_program", run: (*Bot).commandProgram},
+		{parent: "admin", name: "export", en: []string{"csv"}, ja: []string{"エクスポート"}, admin: true,
+			helpKey: "help_admin_export", run: (*Bot).commandExport},
 	}
 }
 

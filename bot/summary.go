@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"math"
 	"strconv"
 	"strings"
@@ -11,6 +12,41 @@ import (
 	"github.com/reverse-mentor/reverse-mentor/chart"
 	"github.com/reverse-mentor/reverse-mentor/mentoring"
 )
+
+// Summaries is what HR's weekly summary needs of the domain: the summary of the week
+// ending at a time (the admin App Home's trend), and posting it in the HR channel now.
+type Summaries interface {
+	WeeklySummary(ctx context.Context, end time.Time) (mentoring.Summary, error)
+	PostSummaryNow(ctx context.Context, by string) (mentoring.Summary, error)
+}
+
+// actionSummaryPost is the admin App Home's "post summary" button.
+const actionSummaryPost = "summary_post"
+
+// commandSummary is `/reverse-mentor admin summary`: the summary of the week ending now,
+// posted in the HR channel at once.
+func (b *Bot) commandSummary(ctx context.Context, r commandRequest) {
+	b.postSummary(ctx, r.userID, r.responseURL, r.lang)
+}
+
+// actionSummaryPost is the admin App Home's button: the same as the command.
+func (b *Bot) actionSummaryPost(ctx context.Context, cb slack.InteractionCallback, _ *slack.BlockAction) {
+	b.postSummary(ctx, cb.User.ID, "", b.langOf(ctx, cb.User.ID))
+}
+
+// postSummary queues the summary and its chart for the HR channel, wakes the outbox and
+// tells the admin.
+func (b *Bot) postSummary(ctx context.Context, by, responseURL string, lang mentoring.Lang) {
+	sm, err := b.summaries.PostSummaryNow(ctx, by)
+	if err != nil {
+		b.tellError(ctx, by, responseURL, lang, err)
+		return
+	}
+	b.log.Info("summary posted on request", "by", by, "week_end", sm.Week.End)
+	b.notify()
+	text := b.cat.T(lang, "summary_posted", nil)
+	b.reply(ctx, by, responseURL, text, []slack.Block{section(text)})
+}
 
 // figure writes a published figure: the number with its unit (unit names a catalog
 // entry such as "unit_people": "{{.N}}人" in Japanese, "{{.N}}" in English), or "fewer

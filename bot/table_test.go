@@ -151,6 +151,9 @@ func TestViewTable_CallbackIDsAreUniqueAndHandled(t *testing.T) {
 			renderRoundEdit(cat, l, sampleRound(), nil, modalMeta{Lang: l, Round: 7, Version: 2}, ""),
 			renderCheckInModal(cat, sampleCheckInView(l, mentoring.RoleMentor, nil)),
 			renderLeaveModal(cat, l),
+			renderCycleModal(cat, cycleForm{Lang: l, Cycle: sampleCycle()}),
+			renderSurveyModal(cat, l, sampleSurveyForm(mentoring.RoleMentee), mentoring.DefaultCatalogue()),
+			renderRatingPage(cat, l, sampleParticipant().Profile, mentoring.DefaultCatalogue()),
 		} {
 			if _, ok := views[m.CallbackID]; !ok {
 				t.Errorf("modal %q has no submission handler", m.CallbackID)
@@ -272,6 +275,7 @@ func renderedSurfaces(t *testing.T) map[string]any {
 		out["admin round "+string(l)] = renderRound(cat, l, round, 0, catalogue, "")
 		out["admin round middle page "+string(l)] = renderRound(cat, l, long, 1, catalogue, "")
 		out["admin round edit "+string(l)] = renderRoundEdit(cat, l, round, nil, modalMeta{Lang: l, Round: 7, Version: 2}, "")
+		out["survey invite "+string(l)] = renderSurveyInvite(cat, l, mentoring.SurveyData{CycleID: 1, UserID: p.UserID, Name: "2026 Spring"})
 		out["admin pairs "+string(l)] = renderPairs(cat, l, []mentoring.Pair{{MentorID: "U1", MenteeID: "U2", CreatedAt: now}})
 		for name, surface := range sessionSurfaces(cat, cmds, l) {
 			out[name+" "+string(l)] = surface

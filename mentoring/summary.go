@@ -231,3 +231,12 @@ func sortedKeys(m map[string]int) []string {
 	slices.Sort(keys)
 	return keys
 }
+
+// PostSummaryNow queues the summary of the week ending now for the HR channel, at an HR
+// admin's request; it is keyed by now, so it is a post of its own beside the weekly one.
+func (s *Service) PostSummaryNow(ctx context.Context, by string) (Summary, error) {
+	if err := s.requireAdmin(by); err != nil {
+		return Summary{}, err
+	}
+	return s.PostWeeklySummary(ctx, s.clock.Now(), s.opts.HRChannel)
+}
