@@ -69,28 +69,67 @@ func (s *script) writeTimeline(w io.Writer) {
 		to := from.AddDate(0, 0, 7)
 		fmt.Fprintf(w, "\n══ %s ══\n", say(s.lang, "week", week,
 			stamp(s.lang, "date_format", from), stamp(s.lang, "date_format", to.AddDate(0, 0, -1))))
-		n := 0
+		var week []line
 		for ; next < len(lines) && lines[next].at.Before(to); next++ {
-			if !s.worthALine(lines[next], opened) {
-				continue
+			if s.worthALine(lines[next], opened) {
+				week = append(week, lines[next])
 			}
-			s.writeLine(w, lines[next])
-			n++
 		}
-		if n == 0 {
+		if len(week) == 0 {
 			fmt.Fprintf(w, "  %s\n", say(s.lang, "quiet_week"))
 		}
+		s.writeLines(w, week)
 	}
+	var rest []line
 	for ; next < len(lines); next++ {
 		if s.worthALine(lines[next], opened) {
-			s.writeLine(w, lines[next])
+			rest = append(rest, lines[next])
 		}
+	}
+	s.writeLines(w, rest)
+}
+
+// writeLines prints lines, folding a person's taps on one pulse survey into one line.
+func (s *script) writeLines(w io.Writer, lines []line) {
+	for i := 0; i < len(lines); i++ {
+		l := lines[i]
+		if tap, ok := pulseTap(l); ok {
+			taps := []string{tap}
+			for i+1 < len(lines) {
+				next, ok := pulseTap(lines[i+1])
+				if !ok || lines[i+1].e.UserID != l.e.UserID {
+					break
+				}
+				taps = append(taps, next)
+				i++
+			}
+			fmt.Fprintf(w, "%s  %s ▸ %s\n", stamp(s.lang, "time_format", l.at.In(s.loc)),
+				s.label(l.e.UserID, l.e.Name), say(s.lang, "pulse_taps", strings.Join(taps, " ")))
+			continue
+		}
+		s.writeLine(w, l)
 	}
 }
 
-// worthALine leaves out of the timeline the App Home refreshes nobody asked to see (the
-// bot republishes a person's Home after most changes): only a Home the person opened is
-// shown. The per-person transcript keeps everything.
+// pulseTap returns the face of a tap on a pulse survey's smile scale.
+func pulseTap(l line) (string, bool) {
+	if l.e == nil || l.e.Kind != "action" || !strings.HasPrefix(l.e.Text, "clicked [") {
+		return "", false
+	}
+	face, _, _ := strings.Cut(strings.TrimPrefix(l.e.Text, "clicked ["), " ")
+	for _, f := range []string{"😣", "😟", "😐", "🙂", "😄"} {
+		if face == f {
+			return face, true
+		}
+	}
+	return "", false
+}
+
+// worthALine leaves out of the timeline what would only repeat itself: App Home
+// refreshes nobody asked to see (the bot republishes a person's Home after most changes;
+// only a Home the person opened is shown), and a pulse survey turning to its next
+// question after each tap (the taps are shown). The per-person transcript keeps
+// everything.
 func (s *script) worthALine(l line, opened map[string]bool) bool {
 	if l.e == nil {
 		return true
@@ -102,8 +141,16 @@ func (s *script) worthALine(l line, opened map[string]bool) bool {
 		was := opened[l.e.UserID]
 		opened[l.e.UserID] = false
 		return was
+	case l.e.Kind == "message_update" && isPulse(l.e.Text):
+		return false
 	}
 	return true
+}
+
+// isPulse reports whether a message is a pulse survey.
+func isPulse(text string) bool {
+	t := firstLine(text)
+	return strings.Contains(t, "パルスサーベイ") || strings.Contains(t, "Pulse survey")
 }
 
 // writeLine prints one line of the timeline.
