@@ -80,7 +80,7 @@ func TestRun_PairsRespectTheRulesAndEveryoneIsToldOnce(t *testing.T) {
 	if err := raw.QueryRow(`SELECT count(*) FROM pairs`).Scan(&made); err != nil {
 		t.Fatal(err)
 	}
-	intros := strings.Count(out.String(), "◂ group DM with ")
+	intros := strings.Count(out.String(), "◂ グループDM（")
 	if intros != 2*made {
 		t.Fatalf("%d intros seen for %d pairs", intros, made)
 	}

@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/reverse-mentor/reverse-mentor/mentoring"
 	"github.com/reverse-mentor/reverse-mentor/slackfake"
 )
 
@@ -165,10 +167,10 @@ func (s *script) writeLine(w io.Writer, l line) {
 		e := l.e
 		who := s.label(e.UserID, e.Name)
 		if e.Kind == "action" {
-			fmt.Fprintf(w, "%s  %s ▸ %s\n", at, who, clip(firstLine(e.Text), 90))
+			fmt.Fprintf(w, "%s  %s ▸ %s\n", at, who, clip(describeAct(s.lang, firstLine(e.Text)), 90))
 			return
 		}
-		fmt.Fprintf(w, "%s  %s ◂ %s\n", at, who, clip(seenSummary(e), 100))
+		fmt.Fprintf(w, "%s  %s ◂ %s\n", at, who, clip(seenSummary(s.lang, e), 100))
 	}
 }
 
@@ -182,24 +184,69 @@ func (s *script) label(id, name string) string {
 }
 
 // seenSummary is one line saying what a person was shown.
-func seenSummary(e *slackfake.Entry) string {
+func seenSummary(lang mentoring.Lang, e *slackfake.Entry) string {
 	where := e.Channel
+	if names, ok := strings.CutPrefix(where, "group DM with "); ok {
+		where = say(lang, "seen_group", names)
+	}
 	switch e.Kind {
 	case "home":
-		return "App Home: " + firstLine(e.Text)
-	case "modal_open", "modal_push", "modal_update":
-		return "[" + e.Kind + "] " + firstLine(e.Text)
+		return say(lang, "seen_home") + ": " + firstLine(e.Text)
+	case "modal_open":
+		return say(lang, "seen_form") + " " + firstLine(e.Text)
+	case "modal_push":
+		return say(lang, "seen_form_new") + " " + firstLine(e.Text)
+	case "modal_update":
+		return say(lang, "seen_form_upd") + " " + firstLine(e.Text)
 	case "modal_errors":
-		return "[form errors] " + oneLine(e.Text)
+		return "⚠ " + say(lang, "seen_errors") + ": " + oneLine(e.Text)
 	case "ephemeral":
-		where = "reply"
+		where = say(lang, "seen_reply")
 	case "message_update":
-		where += " (updated)"
+		where = say(lang, "seen_updated", where)
 	}
 	if where == "" {
 		where = e.Kind
 	}
 	return where + ": " + firstLine(e.Text)
+}
+
+// describeAct says what a person did in the story's language. The fake Slack records
+// acts in English ("clicked [Approve]"); the labels and values inside stay as the person
+// saw them.
+func describeAct(lang mentoring.Lang, act string) string {
+	if act == "opened the Home tab" {
+		return say(lang, "act_home")
+	}
+	if label, ok := strings.CutPrefix(act, "clicked ["); ok {
+		return say(lang, "act_clicked", strings.TrimSuffix(label, "]"))
+	}
+	if title, ok := strings.CutPrefix(act, "closed "); ok {
+		return say(lang, "act_closed", unquote(lang, title))
+	}
+	if rest, ok := strings.CutPrefix(act, "submitted "); ok {
+		title, values := rest, ""
+		if i := strings.Index(rest, "\": "); i >= 0 {
+			title, values = rest[:i+1], rest[i+1:]
+		}
+		return say(lang, "act_submitted", unquote(lang, title), values)
+	}
+	if what, ok := strings.CutPrefix(act, "picked "); ok {
+		return say(lang, "act_picked", what)
+	}
+	return act
+}
+
+// unquote turns a Go-quoted title into one in the quotes of the story's language.
+func unquote(lang mentoring.Lang, q string) string {
+	s, err := strconv.Unquote(q)
+	if err != nil {
+		return q
+	}
+	if lang == mentoring.LangJA {
+		return "「" + s + "」"
+	}
+	return "“" + s + "”"
 }
 
 // writeTranscripts writes what each person saw and did, in full, person by person:
