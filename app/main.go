@@ -110,6 +110,7 @@ func (m *Main) Open(ctx context.Context) error {
 		Outbox:    m.outboxStatus,
 
 		RetryFailed: m.retryFailed,
+		QuietGap:    m.quietGap(),
 	})
 	if err != nil {
 		return err
@@ -148,6 +149,16 @@ func (m *Main) checkSlack(ctx context.Context) error {
 func (m *Main) sendWorkers() int {
 	if m.simulated {
 		return 1
+	}
+	return 0
+}
+
+// quietGap is the bot's hold-back after an envelope: its default on the wall clock;
+// none with a simulated Clock, whose driver acts one envelope at a time and waits for
+// each.
+func (m *Main) quietGap() time.Duration {
+	if m.simulated {
+		return -1
 	}
 	return 0
 }

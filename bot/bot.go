@@ -59,6 +59,11 @@ type Options struct {
 	// RetryFailed, when set, puts the failed outbox messages of ids back in the queue,
 	// each at most once, and returns how many it queued; HR admins' retry button calls it.
 	RetryFailed func(ctx context.Context, ids []int64) (int, error)
+	// QuietGap is how long workers hold back after the loop took an envelope, so that a
+	// burst is acknowledged before the slow work competes for the CPU; default 5 ms. A
+	// negative value turns the hold-back off, for a driver that steps envelopes one at a
+	// time and waits for each (see Idle).
+	QuietGap time.Duration
 }
 
 // Bot serves one Slack workspace over Socket Mode.
@@ -185,7 +190,7 @@ func New(prog Programme, events EventLog, opts Options) (*Bot, error) {
 	if b.notify == nil {
 		b.notify = func() {}
 	}
-	b.pool = newPool(opts.Workers, opts.QueueSize, b.log)
+	b.pool = newPool(opts.Workers, opts.QueueSize, opts.QuietGap, b.log)
 	b.acks = newAcker(b.sm, b.log)
 	b.refusals = newRefusals(b.log)
 	b.users = newDirectory(api, opts.Clock, time.Hour)

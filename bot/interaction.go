@@ -3,6 +3,8 @@ package bot
 import (
 	"context"
 	"fmt"
+	"sync"
+	"time"
 
 	"github.com/slack-go/slack"
 )
@@ -77,10 +79,21 @@ type viewCallback struct {
 // viewAnswer is how a submission is answered: the acknowledgement payload (nil closes
 // the modal, viewErrors keeps it open with inline errors, viewUpdate replaces it) and the
 // work queued after it, if any.
+//
+// A submission whose outcome needs the database sets next instead of work: next runs on
+// a worker and returns the modal's next view, the outcome or an apology. When it returns within
+// nextBudget its view is the acknowledgement, so the person sees the outcome in one step
+// and nothing can race it; otherwise ack (a "working" view) is sent at the budget and the
+// outcome follows by views.update.
 type viewAnswer struct {
 	ack  any
 	work func(ctx context.Context)
+	next func(ctx context.Context) slack.ModalViewRequest
 }
+
+// nextBudget is how long a submission's outcome may take before the modal is
+// acknowledged with a "working" view: well inside Slack's 3 seconds.
+const nextBudget = 1500 * time.Millisecond
 
 // viewCallbacks is the view table.
 func viewCallbacks() []viewCallback {
@@ -139,6 +152,10 @@ func (b *Bot) dispatchInteraction(envelopeID string, cb slack.InteractionCallbac
 	switch cb.Type {
 	case slack.InteractionTypeViewSubmission:
 		ans, name := b.answerSubmission(cb)
+		if ans.next != nil {
+			b.answerNext(envelopeID, name, cb, ans)
+			return
+		}
 		b.ack(envelopeID, ans.ack)
 		if ans.work != nil {
 			b.submit(name, ans.work, func(ctx context.Context) { b.apologise(ctx, cb.User.ID, "") })
@@ -153,6 +170,32 @@ func (b *Bot) dispatchInteraction(envelopeID string, cb slack.InteractionCallbac
 		b.ack(envelopeID, nil)
 		b.log.Info("interaction ignored", "type", cb.Type)
 	}
+}
+
+// answerNext acknowledges a submission with the view its worker returns, or with the
+// working view when the worker is slower than nextBudget, the outcome then following by
+// views.update. Exactly one acknowledgement is written, whichever comes first.
+func (b *Bot) answerNext(envelopeID, name string, cb slack.InteractionCallback, ans viewAnswer) {
+	var once sync.Once
+	ackOnce := func(payload any) (sent bool) {
+		once.Do(func() { b.ack(envelopeID, payload); sent = true })
+		return sent
+	}
+	timer := time.AfterFunc(nextBudget, func() { ackOnce(ans.ack) })
+	viewID, userID := cb.View.ID, cb.User.ID
+	b.submit(name, func(ctx context.Context) {
+		view := ans.next(ctx)
+		timer.Stop()
+		if ackOnce(viewUpdate{ResponseAction: "update", View: view}) {
+			return
+		}
+		if _, err := b.api.UpdateViewContext(ctx, view, "", "", viewID); err != nil {
+			b.log.Warn("views.update after a slow submission", "view", name, "err", redact(err.Error()))
+		}
+	}, func(ctx context.Context) {
+		ackOnce(nil)
+		b.apologise(ctx, userID, "")
+	})
 }
 
 // answerSubmission decides, on the loop goroutine, how a modal submission is answered,

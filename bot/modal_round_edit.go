@@ -137,16 +137,17 @@ func decodeRoundEdit(cat *Catalog, lang mentoring.Lang, state *slack.ViewState) 
 
 // checkRoundEdit reads a swap-or-remove submission before the acknowledgement: its
 // shape is checked at once (inline errors); the change itself needs the database and
-// the hard rules, so the modal shows "checking" and is updated with the outcome.
+// the hard rules, so it runs on a worker and its outcome replaces the modal (after a
+// "checking" view if it is slow).
 func (b *Bot) checkRoundEdit(cb slack.InteractionCallback, meta modalMeta) viewAnswer {
 	edit, errs := decodeRoundEdit(b.cat, meta.Lang, cb.View.State)
 	if errs != nil {
 		return viewAnswer{ack: viewErrors{ResponseAction: "errors", Errors: errs}}
 	}
-	by, viewID := cb.User.ID, cb.View.ID
+	by := cb.User.ID
 	return viewAnswer{
 		ack:  viewUpdate{ResponseAction: "update", View: renderWorking(b.cat, meta.Lang)},
-		work: func(ctx context.Context) { b.applyRoundEdit(ctx, by, viewID, meta, edit) },
+		next: func(ctx context.Context) slack.ModalViewRequest { return b.applyRoundEdit(ctx, by, meta, edit) },
 	}
 }
 
@@ -157,15 +158,22 @@ type viewUpdate struct {
 }
 
 func renderWorking(cat *Catalog, lang mentoring.Lang) slack.ModalViewRequest {
+	return renderNotice(cat, lang, cat.T(lang, "round_edit_working", nil))
+}
+
+// renderNotice is a round-edit modal that only says text and closes.
+func renderNotice(cat *Catalog, lang mentoring.Lang, text string) slack.ModalViewRequest {
 	return slack.ModalViewRequest{
 		Type:   slack.VTModal,
 		Title:  plain(cat.T(lang, "round_edit_title", nil), MaxModalTitle),
 		Close:  plain(cat.T(lang, "modal_close", nil), MaxModalTitle),
-		Blocks: slack.Blocks{BlockSet: []slack.Block{section(cat.T(lang, "round_edit_working", nil))}},
+		Blocks: slack.Blocks{BlockSet: []slack.Block{section(text)}},
 	}
 }
 
-func (b *Bot) applyRoundEdit(ctx context.Context, by, viewID string, meta modalMeta, e roundEdit) {
+// applyRoundEdit makes the edit and returns the modal's next view: done, or the form
+// again with the rule that refused it.
+func (b *Bot) applyRoundEdit(ctx context.Context, by string, meta modalMeta, e roundEdit) slack.ModalViewRequest {
 	lang := meta.Lang
 	var (
 		r   mentoring.Round
@@ -176,29 +184,22 @@ func (b *Bot) applyRoundEdit(ctx context.Context, by, viewID string, meta modalM
 	} else {
 		r, err = b.rounds.SwapMentees(ctx, by, meta.Round, meta.Version, e.A, e.B)
 	}
-	var result slack.ModalViewRequest
-	switch {
-	case err == nil:
+	if err == nil {
 		b.log.Info("round edited", "round", r.ID, "by", by, "action", e.Action)
-		result = renderRoundEdited(b.cat, lang, r, e)
 		b.updateRoundMessage(ctx, meta.Channel, meta.TS, lang, r, 0, "")
-	default:
-		de, ok := asDomainError(err)
-		if !ok || de.Code == mentoring.EINTERNAL {
-			b.log.Error("round edit", "err", err)
-			b.apologise(ctx, by, "")
-			return
-		}
-		problem := b.explain(ctx, lang, de)
-		if fresh, ferr := b.rounds.Round(ctx, by, meta.Round); ferr == nil {
-			r = fresh
-		}
-		meta.Version = r.Version
-		result = renderRoundEdit(b.cat, lang, r, b.names(ctx, r), meta, problem)
+		return renderRoundEdited(b.cat, lang, r, e)
 	}
-	if _, err := b.api.UpdateViewContext(ctx, result, "", "", viewID); err != nil {
-		b.log.Warn("views.update round edit", "err", redact(err.Error()))
+	de, ok := asDomainError(err)
+	if !ok || de.Code == mentoring.EINTERNAL {
+		b.log.Error("round edit", "err", err)
+		return renderNotice(b.cat, lang, b.cat.T(lang, "error_internal", nil))
 	}
+	problem := b.explain(ctx, lang, de)
+	if fresh, ferr := b.rounds.Round(ctx, by, meta.Round); ferr == nil {
+		r = fresh
+	}
+	meta.Version = r.Version
+	return renderRoundEdit(b.cat, lang, r, b.names(ctx, r), meta, problem)
 }
 
 // explain turns a domain error into a sentence, with the hard rule that refused a swap.

@@ -44,12 +44,19 @@ type pool struct {
 	stopBy       atomic.Int64  // when the stop's grace ends (unix nanoseconds)
 	keys         keyedLocks
 	abandoned    atomic.Int64
+	quietGap     time.Duration // see Options.QuietGap; 0 holds nothing back
 }
 
-func newPool(workers, size int, log *slog.Logger) *pool {
+func newPool(workers, size int, quiet time.Duration, log *slog.Logger) *pool {
 	idle := make(chan struct{})
 	close(idle)
-	return &pool{workers: workers, queue: make(chan job, size), log: log, idle: idle}
+	switch {
+	case quiet == 0:
+		quiet = defaultQuietGap
+	case quiet < 0:
+		quiet = 0
+	}
+	return &pool{workers: workers, queue: make(chan job, size), log: log, idle: idle, quietGap: quiet}
 }
 
 func (p *pool) start(ctx context.Context) {
@@ -70,11 +77,12 @@ func (p *pool) start(ctx context.Context) {
 	}
 }
 
-// Burst handling: a worker waits while the loop has taken an envelope within quietGap,
-// for at most maxYield, before it starts a job.
+// Burst handling: a worker waits while the loop has taken an envelope within the quiet
+// gap (defaultQuietGap unless Options.QuietGap says otherwise), for at most maxYield,
+// before it starts a job.
 const (
-	quietGap = 5 * time.Millisecond
-	maxYield = 50 * time.Millisecond
+	defaultQuietGap = 5 * time.Millisecond
+	maxYield        = 50 * time.Millisecond
 )
 
 // sawEnvelope records that the loop took an envelope now.
@@ -83,13 +91,16 @@ func (p *pool) sawEnvelope() { p.lastEnvelope.Store(time.Now().UnixNano()) }
 // yieldToAcks lets a burst of envelopes be acknowledged before this worker competes with
 // the loop for the CPU. Outside bursts it returns at once.
 func (p *pool) yieldToAcks() {
+	if p.quietGap <= 0 {
+		return
+	}
 	deadline := time.Now().Add(maxYield)
 	for {
 		since := time.Since(time.Unix(0, p.lastEnvelope.Load()))
-		if since >= quietGap || time.Now().After(deadline) {
+		if since >= p.quietGap || time.Now().After(deadline) {
 			return
 		}
-		time.Sleep(quietGap - since)
+		time.Sleep(p.quietGap - since)
 	}
 }
 

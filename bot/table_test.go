@@ -211,8 +211,9 @@ func TestAnswerSubmission_ChecksStaleAndPlainViews(t *testing.T) {
 				ResponseAction string `json:"response_action"`
 			}
 			_ = json.Unmarshal(buf, &ack)
-			if name != tt.wantName || ack.ResponseAction != tt.wantAck || (ans.work != nil) != tt.wantWork {
-				t.Fatalf("got %q, ack %s, work %v; want %q, %q, %v", name, buf, ans.work != nil, tt.wantName, tt.wantAck, tt.wantWork)
+			work := ans.work != nil || ans.next != nil
+			if name != tt.wantName || ack.ResponseAction != tt.wantAck || work != tt.wantWork {
+				t.Fatalf("got %q, ack %s, work %v; want %q, %q, %v", name, buf, work, tt.wantName, tt.wantAck, tt.wantWork)
 			}
 		})
 	}

@@ -85,7 +85,8 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	defer fake.Close()
 	s := &script{fake: fake, org: org, clock: clock, lang: o.Lang, loc: loc, start: o.Start, weeks: o.Weeks,
 		people: map[string]*slackfake.Person{}, members: map[string]member{},
-		rng: rand.New(rand.NewPCG(o.Seed, 7)), stdout: o.Stdout, seed: o.Seed}
+		rng: rand.New(rand.NewPCG(o.Seed, 7)), stdout: o.Stdout, seed: o.Seed,
+		read: map[string]int{}, done: map[string]bool{}}
 	for _, m := range org.Members {
 		s.members[m.ID] = m
 		s.people[m.ID] = fake.AddUser(slackfake.User{
@@ -226,6 +227,13 @@ type script struct {
 	start time.Time
 	weeks int
 	notes []note
+
+	// Once people are paired: who behaves how, in what order people act, how much of
+	// what each person was shown they have read, and the prompts already acted on.
+	personas map[string]persona
+	cast     []string
+	read     map[string]int
+	done     map[string]bool
 }
 
 // zone returns the time zone named tz, or the programme's.

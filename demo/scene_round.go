@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/reverse-mentor/reverse-mentor/mentoring"
 	"github.com/reverse-mentor/reverse-mentor/slackfake"
@@ -43,8 +42,9 @@ func (s *script) pairingRound(ctx context.Context) error {
 		if err := s.app.Settle(ctx); err != nil {
 			return err
 		}
+		// A refused swap shows the form again, with the rule that refused it.
 		v, _ := admin.Modal()
-		refused := strings.Contains(slackfake.BlocksText(v.Blocks), "⚠️")
+		refused := v.CallbackID == "round_edit"
 		if refused {
 			s.outcome("note_swap_no", j+1)
 		} else {

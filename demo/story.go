@@ -18,7 +18,10 @@ import (
 //     someone tries an HR command, HR reads the figures.
 //   - Week 3, Monday: HR proposes a pairing round, tries swaps, approves it; intros and
 //     orientations go out.
-//   - Every day until the last week ends: the app's scheduled work runs.
+//   - From then on, every morning, noon and evening: the app's scheduled work runs
+//     (check-in prompts and nudges, pulse surveys, the weekly summary) and people answer
+//     what reached them; one pair stalls, one mentor finds it heavy and HR follows up,
+//     a mentee takes a break, a mentor leaves and erases their data (see sessions).
 func (s *script) play(ctx context.Context) error {
 	if err := s.at(ctx, s.day(1, time.Monday, 9, 0)); err != nil {
 		return err
@@ -49,7 +52,11 @@ func (s *script) play(ctx context.Context) error {
 			return err
 		}
 	}
-	return s.until(ctx, s.start.AddDate(0, 0, 7*s.weeks))
+	end := s.day(s.weeks+1, time.Monday, 0, 0)
+	if s.weeks < 3 {
+		return s.until(ctx, end)
+	}
+	return s.sessions(ctx, end)
 }
 
 // day returns the instant of week (1-based) and weekday at hh:mm in the programme's zone.

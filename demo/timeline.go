@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/reverse-mentor/reverse-mentor/mentoring"
 	"github.com/reverse-mentor/reverse-mentor/slackfake"
 )
 
@@ -69,28 +71,67 @@ func (s *script) writeTimeline(w io.Writer) {
 		to := from.AddDate(0, 0, 7)
 		fmt.Fprintf(w, "\n══ %s ══\n", say(s.lang, "week", week,
 			stamp(s.lang, "date_format", from), stamp(s.lang, "date_format", to.AddDate(0, 0, -1))))
-		n := 0
+		var week []line
 		for ; next < len(lines) && lines[next].at.Before(to); next++ {
-			if !s.worthALine(lines[next], opened) {
-				continue
+			if s.worthALine(lines[next], opened) {
+				week = append(week, lines[next])
 			}
-			s.writeLine(w, lines[next])
-			n++
 		}
-		if n == 0 {
+		if len(week) == 0 {
 			fmt.Fprintf(w, "  %s\n", say(s.lang, "quiet_week"))
 		}
+		s.writeLines(w, week)
 	}
+	var rest []line
 	for ; next < len(lines); next++ {
 		if s.worthALine(lines[next], opened) {
-			s.writeLine(w, lines[next])
+			rest = append(rest, lines[next])
 		}
+	}
+	s.writeLines(w, rest)
+}
+
+// writeLines prints lines, folding a person's taps on one pulse survey into one line.
+func (s *script) writeLines(w io.Writer, lines []line) {
+	for i := 0; i < len(lines); i++ {
+		l := lines[i]
+		if tap, ok := pulseTap(l); ok {
+			taps := []string{tap}
+			for i+1 < len(lines) {
+				next, ok := pulseTap(lines[i+1])
+				if !ok || lines[i+1].e.UserID != l.e.UserID {
+					break
+				}
+				taps = append(taps, next)
+				i++
+			}
+			fmt.Fprintf(w, "%s  %s ▸ %s\n", stamp(s.lang, "time_format", l.at.In(s.loc)),
+				s.label(l.e.UserID, l.e.Name), say(s.lang, "pulse_taps", strings.Join(taps, " ")))
+			continue
+		}
+		s.writeLine(w, l)
 	}
 }
 
-// worthALine leaves out of the timeline the App Home refreshes nobody asked to see (the
-// bot republishes a person's Home after most changes): only a Home the person opened is
-// shown. The per-person transcript keeps everything.
+// pulseTap returns the face of a tap on a pulse survey's smile scale.
+func pulseTap(l line) (string, bool) {
+	if l.e == nil || l.e.Kind != "action" || !strings.HasPrefix(l.e.Text, "clicked [") {
+		return "", false
+	}
+	face, _, _ := strings.Cut(strings.TrimPrefix(l.e.Text, "clicked ["), " ")
+	for _, f := range []string{"😣", "😟", "😐", "🙂", "😄"} {
+		if face == f {
+			return face, true
+		}
+	}
+	return "", false
+}
+
+// worthALine leaves out of the timeline what would only repeat itself: App Home
+// refreshes nobody asked to see (the bot republishes a person's Home after most changes;
+// only a Home the person opened is shown), and a pulse survey turning to its next
+// question after each tap (the taps are shown). The per-person transcript keeps
+// everything.
 func (s *script) worthALine(l line, opened map[string]bool) bool {
 	if l.e == nil {
 		return true
@@ -102,8 +143,16 @@ func (s *script) worthALine(l line, opened map[string]bool) bool {
 		was := opened[l.e.UserID]
 		opened[l.e.UserID] = false
 		return was
+	case l.e.Kind == "message_update" && isPulse(l.e.Text):
+		return false
 	}
 	return true
+}
+
+// isPulse reports whether a message is a pulse survey.
+func isPulse(text string) bool {
+	t := firstLine(text)
+	return strings.Contains(t, "パルスサーベイ") || strings.Contains(t, "Pulse survey")
 }
 
 // writeLine prints one line of the timeline.
@@ -118,10 +167,10 @@ func (s *script) writeLine(w io.Writer, l line) {
 		e := l.e
 		who := s.label(e.UserID, e.Name)
 		if e.Kind == "action" {
-			fmt.Fprintf(w, "%s  %s ▸ %s\n", at, who, clip(firstLine(e.Text), 90))
+			fmt.Fprintf(w, "%s  %s ▸ %s\n", at, who, clip(describeAct(s.lang, firstLine(e.Text)), 90))
 			return
 		}
-		fmt.Fprintf(w, "%s  %s ◂ %s\n", at, who, clip(seenSummary(e), 100))
+		fmt.Fprintf(w, "%s  %s ◂ %s\n", at, who, clip(seenSummary(s.lang, e), 100))
 	}
 }
 
@@ -135,24 +184,69 @@ func (s *script) label(id, name string) string {
 }
 
 // seenSummary is one line saying what a person was shown.
-func seenSummary(e *slackfake.Entry) string {
+func seenSummary(lang mentoring.Lang, e *slackfake.Entry) string {
 	where := e.Channel
+	if names, ok := strings.CutPrefix(where, "group DM with "); ok {
+		where = say(lang, "seen_group", names)
+	}
 	switch e.Kind {
 	case "home":
-		return "App Home: " + firstLine(e.Text)
-	case "modal_open", "modal_push", "modal_update":
-		return "[" + e.Kind + "] " + firstLine(e.Text)
+		return say(lang, "seen_home") + ": " + firstLine(e.Text)
+	case "modal_open":
+		return say(lang, "seen_form") + " " + firstLine(e.Text)
+	case "modal_push":
+		return say(lang, "seen_form_new") + " " + firstLine(e.Text)
+	case "modal_update":
+		return say(lang, "seen_form_upd") + " " + firstLine(e.Text)
 	case "modal_errors":
-		return "[form errors] " + oneLine(e.Text)
+		return "⚠ " + say(lang, "seen_errors") + ": " + oneLine(e.Text)
 	case "ephemeral":
-		where = "reply"
+		where = say(lang, "seen_reply")
 	case "message_update":
-		where += " (updated)"
+		where = say(lang, "seen_updated", where)
 	}
 	if where == "" {
 		where = e.Kind
 	}
 	return where + ": " + firstLine(e.Text)
+}
+
+// describeAct says what a person did in the story's language. The fake Slack records
+// acts in English ("clicked [Approve]"); the labels and values inside stay as the person
+// saw them.
+func describeAct(lang mentoring.Lang, act string) string {
+	if act == "opened the Home tab" {
+		return say(lang, "act_home")
+	}
+	if label, ok := strings.CutPrefix(act, "clicked ["); ok {
+		return say(lang, "act_clicked", strings.TrimSuffix(label, "]"))
+	}
+	if title, ok := strings.CutPrefix(act, "closed "); ok {
+		return say(lang, "act_closed", unquote(lang, title))
+	}
+	if rest, ok := strings.CutPrefix(act, "submitted "); ok {
+		title, values := rest, ""
+		if i := strings.Index(rest, "\": "); i >= 0 {
+			title, values = rest[:i+1], rest[i+1:]
+		}
+		return say(lang, "act_submitted", unquote(lang, title), values)
+	}
+	if what, ok := strings.CutPrefix(act, "picked "); ok {
+		return say(lang, "act_picked", what)
+	}
+	return act
+}
+
+// unquote turns a Go-quoted title into one in the quotes of the story's language.
+func unquote(lang mentoring.Lang, q string) string {
+	s, err := strconv.Unquote(q)
+	if err != nil {
+		return q
+	}
+	if lang == mentoring.LangJA {
+		return "「" + s + "」"
+	}
+	return "“" + s + "”"
 }
 
 // writeTranscripts writes what each person saw and did, in full, person by person:

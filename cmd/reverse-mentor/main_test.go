@@ -47,6 +47,12 @@ func setFakeEnv(t *testing.T, fake *slackfake.Server, dbPath string) {
 // pairing round, which queues an intro per pair and an orientation per person. It
 // returns the approved round.
 func approveRound(t testing.TB, dbPath, admin string, mentors, mentees []string) mentoring.Round {
+	return approveRoundAt(t, dbPath, admin, mentors, mentees, mentoring.WallClock{})
+}
+
+// approveRoundAt is approveRound with the programme's clock: a round approved in the
+// past has its check-ins due now.
+func approveRoundAt(t testing.TB, dbPath, admin string, mentors, mentees []string, clock mentoring.Clock) mentoring.Round {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, dbPath)
@@ -54,7 +60,7 @@ func approveRound(t testing.TB, dbPath, admin string, mentors, mentees []string)
 		t.Fatal(err)
 	}
 	defer db.Close()
-	svc := mentoring.NewService(db, mentoring.WallClock{}, mentoring.Options{Language: mentoring.LangJA, Admins: []string{admin}})
+	svc := mentoring.NewService(db, clock, mentoring.Options{Language: mentoring.LangJA, Admins: []string{admin}})
 	for _, g := range []struct {
 		ids  []string
 		role mentoring.Role
