@@ -57,29 +57,48 @@ func (b *Bot) openJoin(ctx context.Context, userID, triggerID, responseURL strin
 }
 
 // checkJoin reads and checks an opt-in submission before the acknowledgement, so
-// problems show inline; a good one is saved after it. A first opt-in's modal goes on to
-// the rating page, built from the role and topics chosen (the profile travels in its
-// metadata): the person has joined whether or not they answer it, so closing it loses
-// nothing they typed. An edit is one page.
+// problems show inline; a good one is saved after it. A first opt-in is saved on a
+// worker and its modal goes on to the rating page, built from the role and topics
+// chosen: the person has joined whether or not they answer it, so closing it loses
+// nothing they typed, and the page is shown only once the opt-in is saved, so its
+// answer always finds them joined. An edit is one page.
 func (b *Bot) checkJoin(cb slack.InteractionCallback, meta modalMeta) viewAnswer {
 	userID := cb.User.ID
 	profile, errs := b.profiles.CheckProfile(userID, decodeJoin(cb.View.State))
 	if errs != nil {
 		return viewAnswer{ack: viewErrors{ResponseAction: "errors", Errors: joinErrors(b.cat, meta.Lang, errs)}}
 	}
-	ans := viewAnswer{work: func(ctx context.Context) { b.saveJoin(ctx, userID, meta.Lang, profile, nil) }}
 	if meta.New {
 		if page, ok := ratingPage(b.cat, meta.Lang, profile, b.profiles.Catalogue()); ok {
-			ans.ack = viewUpdate{ResponseAction: "update", View: page}
+			return viewAnswer{
+				ack: viewUpdate{ResponseAction: "update", View: renderJoinNotice(b.cat, meta.Lang, "join_saving")},
+				next: func(ctx context.Context) slack.ModalViewRequest {
+					if !b.saveJoin(ctx, userID, meta.Lang, profile) {
+						return renderJoinNotice(b.cat, meta.Lang, "join_save_failed_modal")
+					}
+					return page
+				},
+			}
 		}
 	}
-	return ans
+	return viewAnswer{work: func(ctx context.Context) { b.saveJoin(ctx, userID, meta.Lang, profile) }}
 }
 
-// saveJoin stores a checked profile, and the self-ratings of a first opt-in when given,
-// and confirms by DM. When saving fails the person gets their answers back in the
-// apology, so nothing they typed is lost.
-func (b *Bot) saveJoin(ctx context.Context, userID string, lang mentoring.Lang, profile mentoring.Profile, ratings map[string]int) {
+// renderJoinNotice is the opt-in modal saying one thing, with a close button: that it
+// is saving, or that saving failed (the answers are in the person's DM).
+func renderJoinNotice(cat *Catalog, lang mentoring.Lang, key string) slack.ModalViewRequest {
+	return slack.ModalViewRequest{
+		Type:   slack.VTModal,
+		Title:  plain(cat.T(lang, "join_title", nil), MaxModalTitle),
+		Close:  plain(cat.T(lang, "modal_close", nil), MaxModalTitle),
+		Blocks: slack.Blocks{BlockSet: []slack.Block{section(cat.T(lang, key, nil))}},
+	}
+}
+
+// saveJoin stores a checked profile and confirms by DM; it reports whether it was
+// saved. When saving fails the person gets their answers back in the apology, so
+// nothing they typed is lost.
+func (b *Bot) saveJoin(ctx context.Context, userID string, lang mentoring.Lang, profile mentoring.Profile) bool {
 	person, err := b.users.lookup(ctx, userID)
 	if err != nil {
 		b.log.Warn("users.info", "user", userID, "err", redact(err.Error()))
@@ -93,18 +112,13 @@ func (b *Bot) saveJoin(ctx context.Context, userID string, lang mentoring.Lang, 
 			section(profileSummary(b.cat, lang, profile, b.profiles.Catalogue())),
 			slack.NewActionBlock("actions_join_retry", button(actionOpenJoin, b.cat.T(lang, "button_join", nil), "", slack.StylePrimary)),
 		})
-		return
+		return false
 	}
 	b.log.Info("joined", "user", userID, "role", res.Participant.Role, "created", res.Created)
-	if len(ratings) > 0 {
-		if err := b.profiles.RecordStartRatings(ctx, userID, ratings); err != nil {
-			// They have joined; the cycle report counts them without a "before".
-			b.log.Error("record start ratings", "user", userID, "err", err)
-		}
-	}
 	blocks := renderJoined(b.cat, lang, res, b.profiles.Catalogue())
 	b.dm(ctx, userID, b.cat.T(lang, joinedKey(res), nil), blocks)
 	b.publishHome(ctx, userID)
+	return true
 }
 
 func joinedKey(res mentoring.JoinResult) string {

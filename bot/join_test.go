@@ -227,7 +227,16 @@ func TestJoin_SaveFailureKeepsWhatWasTyped(t *testing.T) {
 	}
 	v := validJoin("mentor", "営業部", "")
 	v["free_topics"] = "忘れてほしくない自由記述"
-	optIn(t, mei, v, "3")
+	// The first opt-in cannot be saved: the modal says so instead of going on to the
+	// rating page, and the answers come back by DM.
+	sub, err := mei.Submit(ctx, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, open := mei.Modal(); sub.ResponseAction != "update" || !open || m.CallbackID != "" ||
+		!strings.Contains(slackfake.BlocksText(m.Blocks), "保存できませんでした") {
+		t.Fatalf("after a failed save the modal shows %q (%q)", m.CallbackID, slackfake.BlocksText(m.Blocks))
+	}
 	waitText(t, mei, "保存できませんでした", "忘れてほしくない自由記述", "営業部")
 	_ = context.Background()
 }

@@ -124,22 +124,16 @@ func (b *Bot) checkJoinRating(cb slack.InteractionCallback, meta modalMeta) view
 	if errs := mentoring.CheckSelfRatings(profile, ratings); errs != nil {
 		return viewAnswer{ack: viewErrors{ResponseAction: "errors", Errors: ratingErrors(b.cat, meta.Lang, errs)}}
 	}
-	return viewAnswer{work: func(ctx context.Context) { b.saveStartRatings(ctx, userID, meta.Lang, profile, ratings) }}
+	return viewAnswer{work: func(ctx context.Context) { b.saveStartRatings(ctx, userID, meta.Lang, ratings) }}
 }
 
-// saveStartRatings records the ratings of someone who has just joined. A person's
-// submissions are handled in order, so the first page's opt-in is done by now; if it
-// could not be saved (they were told, with their answers), it is tried again here with
-// the profile the page carries, and the ratings with it.
-func (b *Bot) saveStartRatings(ctx context.Context, userID string, lang mentoring.Lang, profile mentoring.Profile, ratings map[string]int) {
-	err := b.profiles.RecordStartRatings(ctx, userID, ratings)
-	switch mentoring.ErrorCode(err) {
-	case "":
-		b.log.Info("start ratings recorded", "user", userID, "subjects", len(ratings))
-	case mentoring.ENOTJOINED:
-		b.saveJoin(ctx, userID, lang, profile, ratings)
-	default:
-		b.log.Error("record start ratings", "user", userID, "err", err)
+// saveStartRatings records the ratings of someone who has just joined: the page is
+// shown only once their opt-in is saved. Should they have left meanwhile, they are told.
+func (b *Bot) saveStartRatings(ctx context.Context, userID string, lang mentoring.Lang, ratings map[string]int) {
+	if err := b.profiles.RecordStartRatings(ctx, userID, ratings); err != nil {
+		b.log.Info("start ratings refused", "user", userID, "code", mentoring.ErrorCode(err))
 		b.tellError(ctx, userID, "", lang, err)
+		return
 	}
+	b.log.Info("start ratings recorded", "user", userID, "subjects", len(ratings))
 }
