@@ -236,7 +236,8 @@ func (s *Service) reviewNotices(ctx context.Context, c Cycle, now time.Time) ([]
 	return out, nil
 }
 
-// reportNotices posts the cycle report in the HR channel.
+// reportNotices posts the cycle report in the HR channel, with its before/after chart
+// when it shows any effect (a chart of nothing would only fail to draw).
 func (s *Service) reportNotices(ctx context.Context, c Cycle, _ time.Time) ([]Notice, error) {
 	r, err := s.cycleReport(ctx, c)
 	if err != nil {
@@ -247,8 +248,9 @@ func (s *Service) reportNotices(ctx context.Context, c Cycle, _ time.Time) ([]No
 		return nil, err
 	}
 	key := fmt.Sprintf("cycle_report:%d", c.ID)
-	return []Notice{
-		{Key: key, Kind: NoticeCycleReport, Channel: s.opts.HRChannel, Data: data},
-		{Key: key + ":chart", Kind: NoticeReportChart, Channel: s.opts.HRChannel, Data: data},
-	}, nil
+	out := []Notice{{Key: key, Kind: NoticeCycleReport, Channel: s.opts.HRChannel, Data: data}}
+	if len(r.Effects) > 0 {
+		out = append(out, Notice{Key: key + ":chart", Kind: NoticeReportChart, Channel: s.opts.HRChannel, Data: data})
+	}
+	return out, nil
 }
