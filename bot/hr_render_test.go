@@ -227,3 +227,73 @@ func checkTextLimits(t *testing.T, name string, blocks []slack.Block) {
 	}
 	walk(doc, "")
 }
+
+// TestAnswerSubmission_HRFormsAreCheckedBeforeTheAck answers the cycle, survey and
+// rating forms as the loop does, with no network and no database: problems inline, a
+// good form closed with its work queued, a forged or stale one refused.
+func TestAnswerSubmission_HRFormsAreCheckedBeforeTheAck(t *testing.T) {
+	b := submissionBot(t)
+	state := func(values string) *slack.ViewState {
+		var s slack.ViewState
+		if err := json.Unmarshal([]byte(`{"values":`+values+`}`), &s); err != nil {
+			t.Fatal(err)
+		}
+		return &s
+	}
+	pick := func(block, v string) string {
+		return `"` + block + `":{"` + block + `":{"selected_option":{"value":"` + v + `"}}}`
+	}
+	date := func(block, v string) string { return `"` + block + `":{"` + block + `":{"selected_date":"` + v + `"}}` }
+	text := func(block, v string) string { return `"` + block + `":{"` + block + `":{"value":"` + v + `"}}` }
+	cycle := func(ends string) *slack.ViewState {
+		return state("{" + strings.Join([]string{text("name", "Spring"), text("purpose", "Why"), date("starts_on", "2026-04-06"),
+			date("ends_on", ends), pick("cadence", "weekly")}, ",") + "}")
+	}
+	cycleMeta := encodeMeta(modalMeta{Lang: mentoring.LangEN})
+	surveyMeta := encodeMeta(modalMeta{Lang: mentoring.LangEN, Cycle: 3, Role: mentoring.RoleMentee, Subjects: []string{"genai"}})
+	profile := sampleParticipant().Profile
+	ratingMeta := encodeMeta(modalMeta{Lang: mentoring.LangJA, Profile: &profile})
+	tests := []struct {
+		name     string
+		user     string
+		view     slack.View
+		wantName string
+		wantAck  string
+		errField string
+		wantWork bool
+	}{
+		{"cycle by a participant", "U0MENTOR1", slack.View{CallbackID: callbackCycle, PrivateMetadata: cycleMeta, State: cycle("2026-09-30")},
+			callbackCycle, "", "", true},
+		{"cycle ending before it starts", "U0HRADMIN", slack.View{CallbackID: callbackCycle, PrivateMetadata: cycleMeta, State: cycle("2026-04-01")},
+			callbackCycle, "errors", "ends_on", false},
+		{"cycle to save", "U0HRADMIN", slack.View{CallbackID: callbackCycle, PrivateMetadata: cycleMeta, State: cycle("2026-09-30")},
+			callbackCycle, "", "", true},
+		{"survey without its cycle", "U0MENTEE1", slack.View{CallbackID: callbackSurvey, PrivateMetadata: cycleMeta, State: state(`{}`)},
+			"stale view", "", "", true},
+		{"survey joining again 11", "U0MENTEE1", slack.View{CallbackID: callbackSurvey, PrivateMetadata: surveyMeta,
+			State: state("{" + pick("join_again", "11") + "}")}, callbackSurvey, "errors", "join_again", false},
+		{"survey rating 6", "U0MENTEE1", slack.View{CallbackID: callbackSurvey, PrivateMetadata: surveyMeta,
+			State: state("{" + pick("rating_genai", "6") + "}")}, callbackSurvey, "errors", "rating_genai", false},
+		{"survey left blank", "U0MENTEE1", slack.View{CallbackID: callbackSurvey, PrivateMetadata: surveyMeta, State: state(`{}`)},
+			callbackSurvey, "", "", true},
+		{"rating page without its profile", "U0MENTOR1", slack.View{CallbackID: callbackJoinRating, PrivateMetadata: cycleMeta},
+			"stale view", "", "", true},
+		{"rating page unanswered", "U0MENTOR1", slack.View{CallbackID: callbackJoinRating, PrivateMetadata: ratingMeta, State: state(`{}`)},
+			callbackJoinRating, "errors", "rating_lead", false},
+		{"rating page answered", "U0MENTOR1", slack.View{CallbackID: callbackJoinRating, PrivateMetadata: ratingMeta,
+			State: state("{" + pick("rating_lead", "3") + "}")}, callbackJoinRating, "", "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ans, name := b.answerSubmission(slack.InteractionCallback{Type: slack.InteractionTypeViewSubmission,
+				User: slack.User{ID: tt.user}, View: tt.view})
+			buf, _ := json.Marshal(ans.ack)
+			var ack viewErrors
+			_ = json.Unmarshal(buf, &ack)
+			if name != tt.wantName || ack.ResponseAction != tt.wantAck || (ans.work != nil) != tt.wantWork ||
+				(tt.errField != "" && ack.Errors[tt.errField] == "") {
+				t.Fatalf("got %q, ack %s, work %v; want %q, %q on %q, %v", name, buf, ans.work != nil, tt.wantName, tt.wantAck, tt.errField, tt.wantWork)
+			}
+		})
+	}
+}

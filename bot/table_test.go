@@ -233,8 +233,9 @@ func submissionBot(t *testing.T) *Bot {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := mentoring.NewService(nil, simclock.New(sampleNow), mentoring.Options{})
-	return &Bot{cat: testCatalog(t), log: slog.New(slog.DiscardHandler), views: views, profiles: svc, sessions: svc}
+	svc := mentoring.NewService(nil, simclock.New(sampleNow), mentoring.Options{Admins: []string{"U0HRADMIN"}})
+	return &Bot{cat: testCatalog(t), log: slog.New(slog.DiscardHandler), views: views, profiles: svc, sessions: svc,
+		admins: svc, cycles: svc}
 }
 
 func testCatalog(t *testing.T) *Catalog {
