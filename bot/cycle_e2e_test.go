@@ -80,6 +80,15 @@ func TestProgram_AdminCreatesACycleWhosePurposeEveryoneSees(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitText(t, admin, "2026年度 上期の目的", cyclePurposeJA, "勤務時間内に会いましょう")
+	// The opt-in's consent covers the cycle's guidelines too.
+	newcomer := h.user("UNEWCOME1", "Newcomer", "ja-JP")
+	if _, err := newcomer.Command(ctx, "join"); err != nil {
+		t.Fatal(err)
+	}
+	form, err := newcomer.WaitModal(ctx, "join")
+	if err != nil || !strings.Contains(slackfake.BlocksText(form.Blocks), "勤務時間内に会いましょう") {
+		t.Fatalf("the opt-in modal lacks the cycle's guidelines (%v)", err)
+	}
 	h.joinAs("UMENTEE01", mentoring.RoleMentee, "営業部", "ja-JP", mentoring.CadenceWeekly)
 	h.pairUp()
 	intro := h.fake.Messages(h.fake.DMChannel("UMENTOR01", "UMENTEE01"))

@@ -32,9 +32,10 @@ func (b *Bot) actionOpenJoin(ctx context.Context, cb slack.InteractionCallback, 
 	b.openJoin(ctx, cb.User.ID, cb.TriggerID, "")
 }
 
-// openJoin opens the opt-in modal, prefilled for someone editing their profile. The
-// trigger lives 3 seconds, so this runs first in its job and does only one read before
-// views.open. When the trigger has expired, the person gets a button that opens it anew.
+// openJoin opens the opt-in modal, prefilled for someone editing their profile, with
+// the current cycle's guidelines. The trigger lives 3 seconds, so this runs first in its
+// job and does only two quick reads before views.open. When the trigger has expired,
+// the person gets a button that opens it anew.
 func (b *Bot) openJoin(ctx context.Context, userID, triggerID, responseURL string) {
 	person, lang := b.personAndLang(ctx, userID)
 	draft, editing, err := b.profiles.DraftProfile(ctx, person)
@@ -44,7 +45,7 @@ func (b *Bot) openJoin(ctx context.Context, userID, triggerID, responseURL strin
 	}
 	view := renderJoinModal(b.cat, joinForm{
 		Lang: lang, Draft: draft, Editing: editing,
-		Catalogue: b.profiles.Catalogue(), Departments: b.profiles.Departments(),
+		Catalogue: b.profiles.Catalogue(), Departments: b.profiles.Departments(), Cycle: b.currentCycle(ctx),
 	})
 	if _, err := b.api.OpenViewContext(ctx, triggerID, view); err != nil {
 		b.log.Warn("views.open", "user", userID, "err", redact(err.Error()))

@@ -89,6 +89,7 @@ type joinForm struct {
 	Editing     bool
 	Catalogue   mentoring.Catalogue
 	Departments []string
+	Cycle       *mentoring.Cycle // its guidelines join the standard ones the consent covers
 }
 
 // renderJoinModal renders the opt-in modal, prefilled with the draft.
@@ -217,7 +218,8 @@ func renderJoinModal(cat *Catalog, f joinForm) slack.ModalViewRequest {
 	capBlock.Optional = true
 	blocks = append(blocks, capBlock)
 
-	blocks = append(blocks, slack.NewDividerBlock(), section(t("guidelines_title")+"\n"+t("guidelines_body")))
+	blocks = append(blocks, slack.NewDividerBlock())
+	blocks = append(blocks, guidelineBlocks(cat, l, f.Cycle)...)
 	consentOpt := option("yes", t("join_consent_option"))
 	consent := slack.NewCheckboxGroupsBlockElement(fieldConsent, consentOpt)
 	if f.Draft.Consent {
