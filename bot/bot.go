@@ -72,18 +72,20 @@ type Bot struct {
 	sm  *socketmode.Client
 
 	// What the bot needs of the domain, by concern.
-	profiles  Profiles
-	people    Participants
-	langs     Languages
-	rounds    Rounds
-	figures   Figures
-	admins    Admins
-	sessions  Sessions
+	profiles Profiles
+	people   Participants
+	langs    Languages
+	rounds   Rounds
+	figures  Figures
+	admins   Admins
+	sessions Sessions
+	events   EventLog
+
+	// What HR's follow-up needs of the domain: summaries, cycles, surveys, the export.
 	summaries Summaries
 	cycles    Cycles
 	surveys   Surveys
 	exports   Exports
-	events    EventLog
 
 	// The tables that route slash commands, button clicks and modal submissions.
 	commands *commandTable
@@ -169,21 +171,21 @@ func New(prog Programme, events EventLog, opts Options) (*Bot, error) {
 		admins:   prog,
 		sessions: prog,
 		events:   events,
+		commands: commands,
+		actions:  actions,
+		views:    views,
+		cat:      cat,
+		clock:    opts.Clock,
+		log:      opts.Logger,
+		http:     opts.HTTPClient,
+		ready:    make(chan struct{}),
+		notify:   opts.Notify,
+		outbox:   opts.Outbox,
 
 		summaries: prog,
 		cycles:    prog,
 		surveys:   prog,
 		exports:   prog,
-		commands:  commands,
-		actions:   actions,
-		views:     views,
-		cat:       cat,
-		clock:     opts.Clock,
-		log:       opts.Logger,
-		http:      opts.HTTPClient,
-		ready:     make(chan struct{}),
-		notify:    opts.Notify,
-		outbox:    opts.Outbox,
 
 		retryFailed: opts.RetryFailed,
 	}

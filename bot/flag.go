@@ -11,9 +11,8 @@ import (
 )
 
 // FollowUps is what HR admins' follow-ups need of the domain: list the flags (open or
-// all, of a cause, about a person), read one
-// as it stands now (its DM is rendered from that), and mark one handled. The admin is
-// checked again in the use cases that take `by`.
+// all, of a cause, about a person), read one as it stands now (its DM is rendered from
+// that), and mark one handled. The admin is checked again in the use cases that take `by`.
 type FollowUps interface {
 	Flags(ctx context.Context, by string, all bool, limit int) ([]mentoring.Flag, error)
 	FindFlags(ctx context.Context, by string, f mentoring.FlagFilter, limit int) ([]mentoring.Flag, error)

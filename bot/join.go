@@ -10,9 +10,9 @@ import (
 )
 
 // Profiles is what joining needs of the domain: a draft to prefill the opt-in modal, a
-// pure check of a submission, saving it with the self-ratings of a first opt-in, and
-// the choices the modal offers. The topic
-// catalogue also labels topics wherever a profile or a pair is shown.
+// pure check of a submission, saving it, the self-ratings of a first opt-in, and the
+// choices the modal offers. The topic catalogue also labels topics wherever a profile
+// or a pair is shown.
 type Profiles interface {
 	DraftProfile(ctx context.Context, person mentoring.Person) (mentoring.Profile, bool, error)
 	CheckProfile(userID string, p mentoring.Profile) (mentoring.Profile, mentoring.FieldErrors)
