@@ -75,7 +75,7 @@ func renderCycleReport(cat *Catalog, lang mentoring.Lang, r mentoring.CycleRepor
 	f := func(s mentoring.Shown, unit string) string { return figure(cat, lang, s, k, 0, unit) }
 	blocks := []slack.Block{
 		header(t("report_title", map[string]any{"Name": r.Cycle.Name})),
-		section(t("report_dates", map[string]any{"From": string(r.Cycle.StartsOn), "To": string(r.Cycle.EndsOn),
+		section(t("report_dates", map[string]any{"From": calendarDateText(lang, r.Cycle.StartsOn), "To": calendarDateText(lang, r.Cycle.EndsOn),
 			"Purpose": escapeMrkdwn(r.Cycle.Purpose)})),
 		section(t("report_figures", map[string]any{"Joined": f(r.Joined, "unit_people"), "Pairs": f(r.Pairs, "unit_pairs"),
 			"Held": f(r.SessionsHeld, "unit_times"), "Due": f(r.SessionsDue, "unit_times"),

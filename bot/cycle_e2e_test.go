@@ -69,7 +69,7 @@ func TestProgram_AdminCreatesACycleWhosePurposeEveryoneSees(t *testing.T) {
 	if err != nil || sub.ResponseAction != "" {
 		t.Fatalf("valid cycle: %+v, %v", sub, err)
 	}
-	waitText(t, admin, "期「2026年度 上期」（2026-04-06〜2026-09-30）を保存しました")
+	waitText(t, admin, "期「2026年度 上期」（2026年4月6日〜2026年9月30日）を保存しました")
 	cy, err := h.svc.CurrentCycle(ctx)
 	if err != nil || cy.Name != "2026年度 上期" || cy.DefaultCadence != mentoring.CadenceWeekly || cy.CreatedBy != adminID {
 		t.Fatalf("saved cycle %+v, %v", cy, err)

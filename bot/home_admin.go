@@ -48,7 +48,7 @@ func renderAdminHome(cat *Catalog, cmds *commandTable, d homeData) []slack.Block
 	blocks := []slack.Block{slack.NewDividerBlock(), header(t("admin_title", nil))}
 	if c := d.Cycle; c != nil {
 		blocks = append(blocks, section(t("home_cycle", map[string]any{"Name": escapeMrkdwn(c.Name),
-			"From": string(c.StartsOn), "To": string(c.EndsOn), "Cadence": t("cadence_"+cadenceKey(c.DefaultCadence), nil)})))
+			"From": calendarDateText(l, c.StartsOn), "To": calendarDateText(l, c.EndsOn), "Cadence": t("cadence_"+cadenceKey(c.DefaultCadence), nil)})))
 	} else {
 		blocks = append(blocks, section(t("home_cycle_none", nil)))
 	}

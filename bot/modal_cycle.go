@@ -193,7 +193,7 @@ func (b *Bot) saveCycle(ctx context.Context, by string, lang mentoring.Lang, c m
 	}
 	b.log.Info("cycle saved", "cycle", saved.ID, "by", by, "new", c.ID == 0)
 	text := b.cat.T(lang, "cycle_saved", map[string]any{"Name": escapeMrkdwn(saved.Name),
-		"From": string(saved.StartsOn), "To": string(saved.EndsOn)})
+		"From": calendarDateText(lang, saved.StartsOn), "To": calendarDateText(lang, saved.EndsOn)})
 	b.dm(ctx, by, text, []slack.Block{section(text), section(purposeText(b.cat, lang, &saved))})
 	b.publishHome(ctx, by)
 }

@@ -101,6 +101,19 @@ func shortDateText(lang mentoring.Lang, t time.Time, loc *time.Location) string 
 	return t.Format("2 Jan")
 }
 
+// calendarDateText writes a calendar day (a cycle's start or end) with its year:
+// "6 Apr 2026", 「2026年4月6日」.
+func calendarDateText(lang mentoring.Lang, d mentoring.Date) string {
+	t, err := time.Parse(time.DateOnly, string(d))
+	if err != nil {
+		return escapeMrkdwn(truncate(string(d), 20))
+	}
+	if lang == mentoring.LangJA {
+		return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
+	}
+	return t.Format("2 Jan 2006")
+}
+
 // windowDates returns a session window's first and last days in loc. The window ends
 // at the instant its check-in falls due, so its last day is the day of that instant.
 func windowDates(lang mentoring.Lang, w mentoring.Window, loc *time.Location) (from, to string) {

@@ -41,6 +41,7 @@ type Result struct {
 	Timeline                                string // path of the timeline file
 	Transcript                              string // path of the per-person transcript
 	Database                                string
+	Files                                   []string // the charts and exports the app uploaded, saved
 	Elapsed                                 time.Duration
 }
 
@@ -85,8 +86,8 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	defer fake.Close()
 	s := &script{fake: fake, org: org, clock: clock, lang: o.Lang, loc: loc, start: o.Start, weeks: o.Weeks,
 		people: map[string]*slackfake.Person{}, members: map[string]member{},
-		rng: rand.New(rand.NewPCG(o.Seed, 7)), stdout: o.Stdout, seed: o.Seed,
-		read: map[string]int{}, done: map[string]bool{}}
+		rng: rand.New(rand.NewPCG(o.Seed, 7)), stdout: o.Stdout, out: o.Out, seed: o.Seed,
+		read: map[string]int{}, done: map[string]bool{}, ratings: map[string]int{}}
 	for _, m := range org.Members {
 		s.members[m.ID] = m
 		s.people[m.ID] = fake.AddUser(slackfake.User{
@@ -188,11 +189,18 @@ func (s *script) finish(ctx context.Context, res *Result) error {
 			seen++
 		}
 	}
+	if res.Files, err = s.saveFiles(); err != nil {
+		return err
+	}
+	s.writeHRChannel(w)
 	fmt.Fprintf(w, "\n══ %s ══\n", say(s.lang, "summary"))
 	fmt.Fprintln(w, "  "+say(s.lang, "sum_people", res.People, res.Joined, res.Mentors, res.Mentees))
 	fmt.Fprintln(w, "  "+say(s.lang, "sum_pairs", res.Pairs))
 	fmt.Fprintln(w, "  "+say(s.lang, "sum_messages", seen, acted))
-	fmt.Fprintln(w, "  "+say(s.lang, "sum_files", res.Timeline, res.Transcript, res.Database))
+	// Only the last line names the output folder: the rest is the same for the same seed.
+	fmt.Fprintln(w, "  "+say(s.lang, "sum_files", filepath.Base(res.Timeline), filepath.Base(res.Transcript),
+		filepath.Base(res.Database), filesDir, len(res.Files)))
+	fmt.Fprintln(w, "  "+say(s.lang, "sum_out", s.out))
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
@@ -220,6 +228,7 @@ type script struct {
 	clock   *simclock.Clock
 	rng     *rand.Rand
 	stdout  io.Writer
+	out     string
 	seed    uint64
 
 	lang  mentoring.Lang
@@ -234,6 +243,13 @@ type script struct {
 	cast     []string
 	read     map[string]int
 	done     map[string]bool
+	// ratings are the confidence each person gave when they joined, by "user/subject".
+	ratings map[string]int
+	// The pair that never answers, whether HR has written to them about it, and when
+	// HR first talked to the mentor who found it heavy (zero: not yet).
+	silentPair [2]string
+	stallSeen  bool
+	eased      time.Time
 }
 
 // zone returns the time zone named tz, or the programme's.

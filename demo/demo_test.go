@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -71,6 +72,9 @@ func TestRun_PairsRespectTheRulesAndEveryoneIsToldOnce(t *testing.T) {
 	}
 	defer raw.Close()
 	var failed int
+	if err := raw.QueryRow(`SELECT count(*) FROM outbox WHERE state = 'failed'`).Scan(&failed); err != nil || failed != 0 {
+		t.Fatalf("%d messages failed (%v)", failed, err)
+	}
 	if err := raw.QueryRow(`SELECT count(*) FROM outbox WHERE state <> 'sent' AND kind IN ('intro', 'orientation')`).Scan(&failed); err != nil || failed != 0 {
 		t.Fatalf("%d intros or orientations not sent (%v)", failed, err)
 	}
@@ -114,6 +118,66 @@ func TestRun_TheSameSeedPrintsTheSameDemo(t *testing.T) {
 		if !strings.Contains(a, want) {
 			t.Errorf("the timeline lacks %q", want)
 		}
+	}
+}
+
+// TestRun_TwelveWeeksEndWithTheSummariesTheReportAndTheirCharts checks what HR is left
+// with after the default twelve weeks: one weekly summary a week, printed in full, the
+// cycle report with its before/after effect, every chart a PNG under --out, and the
+// export's CSV files without the private note a mentor wrote.
+func TestRun_TwelveWeeksEndWithTheSummariesTheReportAndTheirCharts(t *testing.T) {
+	dir := t.TempDir()
+	var out bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	res, err := Run(ctx, Options{Seed: 7, Lang: mentoring.LangEN, Out: dir, Stdout: &out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := out.String()
+	_, ending, ok := strings.Cut(text, "══ What HR read in #hr-reverse-mentoring ══")
+	if !ok {
+		t.Fatalf("no HR channel section:\n%s", text)
+	}
+	if n := strings.Count(ending, "# 📊 Reverse mentoring: week of"); n != 12 {
+		t.Errorf("%d weekly summaries printed, want 12", n)
+	}
+	if !strings.Contains(ending, "Cycle report") || !strings.Contains(ending, " → ") {
+		t.Errorf("no cycle report with a before/after effect:\n%s", ending)
+	}
+	var charts, csvs int
+	for _, path := range res.Files {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch filepath.Ext(path) {
+		case ".png":
+			if _, err := png.Decode(bytes.NewReader(b)); err != nil {
+				t.Errorf("%s is not a PNG: %v", path, err)
+			}
+			charts++
+		case ".csv":
+			csvs++
+			for _, private := range []string{"部長の前だと緊張して", "I freeze in front of a director", "最初に進め方を決めておいたら", "Agreeing on how we run"} {
+				if bytes.Contains(b, []byte(private)) {
+					t.Errorf("%s holds a private note", path)
+				}
+			}
+		}
+	}
+	// The notes are in the database: the export left them out.
+	raw, err := sql.Open("sqlite", res.Database)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var notes int
+	if err := raw.QueryRow(`SELECT count(*) FROM checkins WHERE private_note <> ''`).Scan(&notes); err != nil || notes == 0 {
+		t.Fatalf("%d private notes in the database (%v): the export check proves nothing", notes, err)
+	}
+	if charts != 13 || csvs != 5 {
+		t.Errorf("%d charts (want 12 summaries and 1 report) and %d CSV files (want 5)", charts, csvs)
 	}
 }
 

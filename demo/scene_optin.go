@@ -122,6 +122,9 @@ func (s *script) join(ctx context.Context, m member, rng *rand.Rand, i int) erro
 	if len(reply.Errors) > 0 {
 		return fmt.Errorf("the form refused the answers: %v", reply.Errors)
 	}
+	if err := s.rateOnJoin(ctx, m.ID, rng); err != nil {
+		return err
+	}
 	if err := s.step(ctx); err != nil {
 		return err
 	}

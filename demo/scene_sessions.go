@@ -35,6 +35,7 @@ func (s *script) sessions(ctx context.Context, end time.Time) error {
 		return s.until(ctx, end)
 	}
 	s.personas = map[string]persona{pairs[1].MentorID: silent, pairs[1].MenteeID: silent, pairs[2].MentorID: heavy}
+	s.silentPair = [2]string{pairs[1].MentorID, pairs[1].MenteeID}
 	s.cast = castOf(pairs)
 	s.heading("scene_sessions", s.name(pairs[1].MentorID), s.name(pairs[1].MenteeID), s.name(pairs[2].MentorID))
 	pauser, leaver := pairs[3].MenteeID, pairs[4].MentorID
@@ -45,6 +46,12 @@ func (s *script) sessions(ctx context.Context, end time.Time) error {
 	}{
 		{week(5), func(ctx context.Context) error { return s.pause(ctx, pauser) }},
 		{week(9), func(ctx context.Context) error { return s.leave(ctx, leaver) }},
+	}
+	if s.weeks >= 12 {
+		events = append(events, struct {
+			at   time.Time
+			what func(context.Context) error
+		}{s.day(s.weeks, time.Friday, 16, 0), s.export})
 	}
 	t := s.clock.Now().In(s.loc)
 	for day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, s.loc); day.Before(end); day = day.AddDate(0, 0, 1) {
@@ -120,6 +127,11 @@ func (s *script) respondAs(ctx context.Context, id string) error {
 			if err := s.checkIn(ctx, id, x, rng); err != nil {
 				return err
 			}
+		case hasAction(x, "survey_open") && !s.done[x.TS]:
+			s.done[x.TS] = true
+			if err := s.survey(ctx, id, x, rng); err != nil {
+				return err
+			}
 		case hasAction(x, "pulse_1"):
 			if err := s.pulse(ctx, id, x, rng); err != nil {
 				return err
@@ -127,6 +139,11 @@ func (s *script) respondAs(ctx context.Context, id string) error {
 		}
 	}
 	return nil
+}
+
+// mentions reports whether the message shown names the person.
+func mentions(x slackfake.Seen, userID string) bool {
+	return strings.Contains(x.Text, "<@"+userID+">")
 }
 
 // hasAction reports whether the message shown carries a button with the action ID.
@@ -191,10 +208,19 @@ func (s *script) answers(m member, rng *rand.Rand) slackfake.Values {
 		}
 	}
 	if s.personas[m.ID] == heavy && v["met"] == "yes" {
-		v["rating"], v["burden"], v["hard_to_speak"] = "2", "5", []string{"yes"}
-		v["contact_hr"] = []string{"yes"}
-		v["note"] = pick(rng, ja, []string{"部長の前だと緊張して、説明を遮られても何も言えませんでした。"},
-			[]string{"I freeze in front of a director and could not say anything when I was cut off."})
+		switch s.easing() {
+		case 0:
+			v["rating"], v["burden"], v["hard_to_speak"] = "2", "5", []string{"yes"}
+			v["contact_hr"] = []string{"yes"}
+			v["note"] = pick(rng, ja, []string{"部長の前だと緊張して、説明を遮られても何も言えませんでした。"},
+				[]string{"I freeze in front of a director and could not say anything when I was cut off."})
+		case 1:
+			v["rating"], v["burden"] = "3", "3"
+		default:
+			v["rating"], v["burden"] = "4", "2"
+			v["note"] = pick(rng, ja, []string{"最初に進め方を決めておいたら、落ち着いて話せました。"},
+				[]string{"Agreeing on how we run the session first made it much easier to speak up."})
+		}
 	}
 	return v
 }
@@ -221,7 +247,8 @@ func (s *script) pulse(ctx context.Context, id string, x slackfake.Seen, rng *ra
 			value = 1 + rng.IntN(3)
 		}
 		if s.personas[id] == heavy {
-			value = []int{2, 2, 5}[q] // low mood, low safety, heavy burden
+			// Low mood, low safety, heavy burden; lighter after HR's talk.
+			value = [][]int{{2, 2, 5}, {3, 3, 4}, {4, 4, 2}}[s.easing()][q]
 		}
 		if err := p.Click(ctx, fmt.Sprintf("pulse_%d", value), slackfake.InMessage(x.TS)); err != nil {
 			if strings.Contains(err.Error(), "sees no element") {
@@ -236,8 +263,9 @@ func (s *script) pulse(ctx context.Context, id string, x slackfake.Seen, rng *ra
 	return nil
 }
 
-// followUp has HR mark the follow-ups handled once they have talked to the person, the
-// morning after a flag came.
+// followUp has HR act on the follow-up DMs that reached them: they talk to the person
+// (or, for a stalled pair, write to both) and mark each one handled. After HR's first
+// talk with the mentor who found it heavy, guiding a senior gets lighter for them.
 func (s *script) followUp(ctx context.Context) error {
 	admin := s.people[s.org.AdminID]
 	seen := admin.Seen()
@@ -248,18 +276,35 @@ func (s *script) followUp(ctx context.Context) error {
 			continue
 		}
 		s.done[x.TS] = true
-		if !strings.Contains(x.Text, s.name(s.heavyMentor())) {
-			continue
-		}
 		if err := admin.Click(ctx, "flag_handle", slackfake.InMessage(x.TS)); err != nil {
 			return err
 		}
-		s.outcome("note_handled", s.name(s.heavyMentor()))
+		names := func(id string) bool { return mentions(x, id) }
+		switch heavy := s.heavyMentor(); {
+		case s.eased.IsZero() && heavy != "" && names(heavy):
+			s.eased = s.clock.Now()
+			s.outcome("note_handled", s.name(heavy))
+		case !s.stallSeen && names(s.silentPair[0]) && names(s.silentPair[1]):
+			s.stallSeen = true
+			s.outcome("note_stall_handled", s.name(s.silentPair[0]), s.name(s.silentPair[1]))
+		}
 		if err := s.step(ctx); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// easing says how far the mentor who found it heavy has come since HR first talked to
+// them: 0 before, 1 in the first weeks after, 2 from the third week on.
+func (s *script) easing() int {
+	switch {
+	case s.eased.IsZero():
+		return 0
+	case s.clock.Now().Sub(s.eased) < 14*24*time.Hour:
+		return 1
+	}
+	return 2
 }
 
 // heavyMentor is the mentor for whom guiding a senior feels heavy.

@@ -10,8 +10,9 @@ import (
 // in Slack at a set time; the app finishes what each step caused before the clock moves
 // on, so the same seed always tells the same story.
 //
-//   - Week 1, Monday: HR opens the App Home and imports the org chart (one team is
-//     missing from the export, so a few reporting lines stay known only in part).
+//   - Week 1, Monday: HR opens the App Home, imports the org chart (one team is
+//     missing from the export, so a few reporting lines stay known only in part) and sets
+//     up the cycle: its purpose, guidelines and dates.
 //   - Weeks 1 and 2: people opt in through the form, a few a day (some ask for help first,
 //     some make mistakes the form catches, one switches language).
 //   - Week 2, Friday: a participant edits their profile, another checks their status,
@@ -22,6 +23,9 @@ import (
 //     (check-in prompts and nudges, pulse surveys, the weekly summary) and people answer
 //     what reached them; one pair stalls, one mentor finds it heavy and HR follows up,
 //     a mentee takes a break, a mentor leaves and erases their data (see sessions).
+//     Halfway through the cycle HR is asked to review the rules; when it ends, everyone
+//     is asked the end-of-cycle survey (their confidence again, as when they joined), and
+//     two weeks later the cycle report shows the change.
 func (s *script) play(ctx context.Context) error {
 	if err := s.at(ctx, s.day(1, time.Monday, 9, 0)); err != nil {
 		return err
@@ -31,6 +35,9 @@ func (s *script) play(ctx context.Context) error {
 		return err
 	}
 	if err := s.importOrg(ctx); err != nil {
+		return err
+	}
+	if err := s.launchCycle(ctx); err != nil {
 		return err
 	}
 	if err := s.optIns(ctx); err != nil {
