@@ -18,7 +18,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	weeks := fs.Int("weeks", 12, "simulated weeks")
 	seed := fs.Uint64("seed", 1, "random seed: the same seed plays the same demo")
 	lang := fs.String("lang", "ja", "the programme's language (HR's messages and the story's headings): ja or en; each person keeps their own Slack locale")
-	out := fs.String("out", "demo-out", "folder for the timeline, each person's transcript and the demo database")
+	out := fs.String("out", "demo-out", "folder for the timeline, each person's transcript, the demo database and the charts and CSV files the app uploaded")
 	verbose := fs.Bool("v", false, "print the bot's logs to stderr")
 	if code, stop := parseFlags(fs, args, stderr); stop {
 		return code
