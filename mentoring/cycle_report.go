@@ -42,8 +42,16 @@ type CycleReportStore interface {
 	// DoMilestone records that the cycle's milestone is done and queues notices, in one
 	// transaction, unless it was done already (then false).
 	DoMilestone(ctx context.Context, cycleID int64, milestone string, at time.Time, notices []Notice) (bool, error)
+	// MilestonesDone returns the milestones done, of every cycle.
+	MilestonesDone(ctx context.Context) (map[CycleMilestone]bool, error)
 	// LastApprovedRound returns the newest approved round, or ErrNotFound.
 	LastApprovedRound(ctx context.Context) (Round, error)
+}
+
+// CycleMilestone names one milestone of one cycle.
+type CycleMilestone struct {
+	CycleID int64
+	Name    string
 }
 
 // CycleReport is a cycle's outcome as it may be published in the HR channel: every
@@ -163,26 +171,36 @@ type ReportData struct {
 }
 
 // sweepCycles does each cycle's milestones that have come: the review prompt halfway,
-// the survey at the end, the report two weeks later. Each is done once.
+// the survey at the end, the report two weeks later. Each is done once; one done
+// already is not worked out again, so the sweeps after it (every sweep, for a report,
+// from its day on) do not recompute a cycle's figures or list everyone to survey.
 func (s *Service) sweepCycles(ctx context.Context, now time.Time) error {
 	cs, err := s.cycles.Cycles(ctx)
 	if err != nil {
 		return fmt.Errorf("cycles: %w", err)
 	}
+	if len(cs) == 0 {
+		return nil
+	}
+	done, err := s.reports.MilestonesDone(ctx)
+	if err != nil {
+		return fmt.Errorf("cycle milestones: %w", err)
+	}
 	today := Date(now.In(s.opts.Location).Format(time.DateOnly))
 	for _, c := range cs {
-		if today >= c.Midpoint() && today <= c.EndsOn {
-			if err := s.milestone(ctx, c, MilestoneReview, now, s.reviewNotices); err != nil {
-				return err
+		for _, m := range []struct {
+			name string
+			due  bool
+			make func(context.Context, Cycle, time.Time) ([]Notice, error)
+		}{
+			{MilestoneReview, today >= c.Midpoint() && today <= c.EndsOn, s.reviewNotices},
+			{MilestoneSurvey, today > c.EndsOn && today < c.ReportDay(), s.surveyNotices},
+			{MilestoneReport, today >= c.ReportDay() && s.opts.HRChannel != "", s.reportNotices},
+		} {
+			if !m.due || done[CycleMilestone{CycleID: c.ID, Name: m.name}] {
+				continue
 			}
-		}
-		if today > c.EndsOn && today < c.ReportDay() {
-			if err := s.milestone(ctx, c, MilestoneSurvey, now, s.surveyNotices); err != nil {
-				return err
-			}
-		}
-		if today >= c.ReportDay() && s.opts.HRChannel != "" {
-			if err := s.milestone(ctx, c, MilestoneReport, now, s.reportNotices); err != nil {
+			if err := s.milestone(ctx, c, m.name, now, m.make); err != nil {
 				return err
 			}
 		}
@@ -190,7 +208,8 @@ func (s *Service) sweepCycles(ctx context.Context, now time.Time) error {
 	return nil
 }
 
-// milestone does one milestone of c with the notices make returns, once.
+// milestone does one milestone of c with the notices make returns, unless another sweep
+// did it meanwhile.
 func (s *Service) milestone(ctx context.Context, c Cycle, name string, now time.Time,
 	make func(context.Context, Cycle, time.Time) ([]Notice, error)) error {
 	ns, err := make(ctx, c, now)

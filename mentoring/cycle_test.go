@@ -129,6 +129,22 @@ func TestCycle_MilestonesAndReportShowTheEffect(t *testing.T) {
 	if got := sweepAt("2026-04-28"); got[mentoring.NoticeCycleReview] != 0 {
 		t.Fatalf("review sent twice: %v", got)
 	}
+	// A dry run lists only what a sweep would send: not a milestone done already.
+	planned := func() map[string]int {
+		t.Helper()
+		ns, err := svc.PlanSweep(ctx, clock.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]int{}
+		for _, n := range ns {
+			out[n.Kind]++
+		}
+		return out
+	}
+	if got := planned(); got[mentoring.NoticeCycleReview] != 0 {
+		t.Fatalf("the dry run after the review would send it again: %v", got)
+	}
 	if got := sweepAt("2026-05-18"); got[mentoring.NoticeCycleSurvey] != 12 {
 		t.Fatalf("survey at the end: %v", got)
 	}
@@ -150,6 +166,12 @@ func TestCycle_MilestonesAndReportShowTheEffect(t *testing.T) {
 	}
 	if got := sweepAt("2026-05-31"); got[mentoring.NoticeCycleReport] != 1 {
 		t.Fatalf("report two weeks after the end: %v", got)
+	}
+	if got := planned(); got[mentoring.NoticeCycleReport] != 0 || got[mentoring.NoticeCycleSurvey] != 0 {
+		t.Fatalf("the dry run after the report would send it again: %v", got)
+	}
+	if got := sweepAt("2026-06-01"); got[mentoring.NoticeCycleReport] != 0 {
+		t.Fatalf("report sent twice: %v", got)
 	}
 	rep, err := svc.CycleReport(ctx, "UHR", cy.ID)
 	if err != nil {

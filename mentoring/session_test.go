@@ -294,10 +294,14 @@ func TestWorkingHours_Next(t *testing.T) {
 			}
 		})
 	}
-	// An unknown zone falls back to the offset Slack reported.
-	at := time.Date(2026, 4, 8, 0, 0, 0, 0, time.UTC) // 09:00 at +9
+	// An unknown zone falls back to the offset Slack reported, each time it is asked
+	// (zones are cached, unknown ones too), whatever the offset.
+	at := time.Date(2026, 4, 8, 0, 0, 0, 0, time.UTC) // 09:00 at +9, 08:00 at +8
 	if got := wh.Next(at, "Nowhere/Else", 9*3600); !got.Equal(at) {
 		t.Errorf("offset fallback: %s", got)
+	}
+	if got := wh.Next(at, "Nowhere/Else", 8*3600); !got.Equal(at.Add(time.Hour)) {
+		t.Errorf("offset fallback, asked again with +8: %s", got)
 	}
 }
 

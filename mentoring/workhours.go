@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -76,10 +77,8 @@ func (wh WorkingHours) Next(t time.Time, tz string, offsetSeconds int) time.Time
 		return t
 	}
 	loc := time.FixedZone("", offsetSeconds)
-	if tz != "" {
-		if l, err := time.LoadLocation(tz); err == nil {
-			loc = l
-		}
+	if l := zone(tz); l != nil {
+		loc = l
 	}
 	local := t.In(loc)
 	for range 8 {
@@ -104,4 +103,40 @@ func (wh WorkingHours) Next(t time.Time, tz string, offsetSeconds int) time.Time
 func wallTime(day time.Time, d time.Duration, loc *time.Location) time.Time {
 	h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
 	return time.Date(day.Year(), day.Month(), day.Day(), h, m, 0, 0, loc)
+}
+
+// zones caches the time zones loaded by name (nil for a name that is none): loading one
+// reads the zone database, and a sweep asks for the zone of everyone it messages.
+var zones struct {
+	sync.Mutex
+	m map[string]*time.Location
+}
+
+// maxZones bounds the cache; there are some 600 zone names.
+const maxZones = 1024
+
+// zone returns the time zone named name, or nil when there is none by that name.
+func zone(name string) *time.Location {
+	if name == "" {
+		return nil
+	}
+	zones.Lock()
+	l, ok := zones.m[name]
+	zones.Unlock()
+	if ok {
+		return l
+	}
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		l = nil
+	}
+	zones.Lock()
+	defer zones.Unlock()
+	if zones.m == nil {
+		zones.m = map[string]*time.Location{}
+	}
+	if len(zones.m) < maxZones {
+		zones.m[name] = l
+	}
+	return l
 }

@@ -240,6 +240,27 @@ func (db *DB) DoMilestone(ctx context.Context, cycleID int64, milestone string, 
 	return first, err
 }
 
+// MilestonesDone returns the milestones done, of every cycle.
+func (db *DB) MilestonesDone(ctx context.Context) (map[mentoring.CycleMilestone]bool, error) {
+	done := map[mentoring.CycleMilestone]bool{}
+	err := db.inRead(ctx, "cycle milestones", func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT cycle_id, milestone FROM cycle_milestones`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var m mentoring.CycleMilestone
+			if err := rows.Scan(&m.CycleID, &m.Name); err != nil {
+				return err
+			}
+			done[m] = true
+		}
+		return rows.Err()
+	})
+	return done, err
+}
+
 // LastApprovedRound returns the newest approved round, or an error wrapping
 // mentoring.ErrNotFound.
 func (db *DB) LastApprovedRound(ctx context.Context) (mentoring.Round, error) {
