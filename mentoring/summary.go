@@ -19,9 +19,13 @@ type SummaryStore interface {
 	// first; each [Start, End)) and its state at now. A week published before comes back
 	// as it was published.
 	SummaryFigures(ctx context.Context, weeks []Span, now time.Time) (Figures, error)
-	// PublishSummary records week's figures as published and queues the post and its
+	// PublishSummary records week's figures as published (unless week is nil: a summary
+	// on request is a snapshot, not a week of the series) and queues the post and its
 	// chart, in one transaction; notices whose keys are queued already change nothing.
-	PublishSummary(ctx context.Context, week WeekFigures, posts ...Notice) error
+	PublishSummary(ctx context.Context, week *WeekFigures, posts ...Notice) error
+	// LastPublishedWeek returns the end of the newest week published at or before t, or
+	// the zero time when none was.
+	LastPublishedWeek(ctx context.Context, t time.Time) (time.Time, error)
 }
 
 // Span is a stretch of time, [Start, End).
@@ -111,12 +115,28 @@ func (s *Service) WeeklySummary(ctx context.Context, end time.Time) (Summary, er
 	return s.opts.anonymity().summarize(f, week), nil
 }
 
-// weekFigures reads the raw figures of the TrendWeeks weeks ending at end.
+// weekFigures reads the raw figures of the TrendWeeks weeks ending at end. The weeks
+// follow the published series: when a summary was published less than a week before
+// end, the last week runs from that summary to end and the ones before are the published
+// weeks, read back as they were rather than worked out again from a year of answers (a
+// summary on request, or the admin's App Home, costs one week's work).
 func (s *Service) weekFigures(ctx context.Context, end time.Time) (Figures, Span, error) {
 	end = end.In(s.opts.Location)
+	last, err := s.summaries.LastPublishedWeek(ctx, end)
+	if err != nil {
+		return Figures{}, Span{}, fmt.Errorf("weekly summary: %w", err)
+	}
+	anchor, start := end, end.AddDate(0, 0, -7)
+	if !last.IsZero() && last.Before(end) && !last.Before(start) {
+		anchor, start = last.In(s.opts.Location), last.In(s.opts.Location)
+	}
 	spans := make([]Span, TrendWeeks)
-	for i := range spans {
-		e := end.AddDate(0, 0, -7*(TrendWeeks-1-i))
+	spans[TrendWeeks-1] = Span{Start: start, End: end}
+	for i := range TrendWeeks - 1 {
+		e := anchor.AddDate(0, 0, -7*(TrendWeeks-2-i))
+		if anchor.Equal(end) {
+			e = end.AddDate(0, 0, -7*(TrendWeeks-1-i))
+		}
 		spans[i] = Span{Start: e.AddDate(0, 0, -7), End: e}
 	}
 	f, err := s.summaries.SummaryFigures(ctx, spans, end)
@@ -204,7 +224,7 @@ func (s *Service) PostWeeklySummary(ctx context.Context, slot time.Time, channel
 	}
 	chart := n
 	chart.Key, chart.Kind = n.Key+":chart", NoticeSummaryChart
-	if err := s.summaries.PublishSummary(ctx, f.Weeks[len(f.Weeks)-1], n, chart); err != nil {
+	if err := s.summaries.PublishSummary(ctx, &f.Weeks[len(f.Weeks)-1], n, chart); err != nil {
 		return Summary{}, fmt.Errorf("post weekly summary: %w", err)
 	}
 	return sm, nil
@@ -232,11 +252,28 @@ func sortedKeys(m map[string]int) []string {
 	return keys
 }
 
-// PostSummaryNow queues the summary of the week ending now for the HR channel, at an HR
-// admin's request; it is keyed by now, so it is a post of its own beside the weekly one.
+// PostSummaryNow queues the summary up to now for the HR channel, at an HR admin's
+// request: the week since the last weekly summary, after the published ones. It is keyed
+// by now, so it is a post of its own beside the weekly one, and it is a snapshot: the
+// weekly series is not changed by it.
 func (s *Service) PostSummaryNow(ctx context.Context, by string) (Summary, error) {
 	if err := s.requireAdmin(by); err != nil {
 		return Summary{}, err
 	}
-	return s.PostWeeklySummary(ctx, s.clock.Now(), s.opts.HRChannel)
+	now := s.clock.Now()
+	f, week, err := s.weekFigures(ctx, now)
+	if err != nil {
+		return Summary{}, err
+	}
+	sm := s.opts.anonymity().summarize(f, week)
+	n, err := s.summaryNotice(sm, now, s.opts.HRChannel)
+	if err != nil {
+		return Summary{}, err
+	}
+	chart := n
+	chart.Key, chart.Kind = n.Key+":chart", NoticeSummaryChart
+	if err := s.summaries.PublishSummary(ctx, nil, n, chart); err != nil {
+		return Summary{}, fmt.Errorf("post summary now: %w", err)
+	}
+	return sm, nil
 }

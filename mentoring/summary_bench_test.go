@@ -21,6 +21,7 @@ import (
 // "weekly" is the summary as the schedule posts it: the seven weeks before were
 // published, so their figures are read back as published and only the new week is
 // computed. "cold" computes all eight weeks from the answers, as on the first summary.
+// "on-request" is a summary asked for between two weekly posts.
 //
 //	go test ./mentoring -run '^$' -bench WeeklySummary -benchtime 10x
 func BenchmarkWeeklySummary(b *testing.B) {
@@ -65,6 +66,20 @@ func BenchmarkWeeklySummary(b *testing.B) {
 	b.Run("weekly", func(b *testing.B) {
 		for b.Loop() {
 			check(svc.WeeklySummary(ctx, end))
+		}
+	})
+	// "on-request" is `admin summary` or the admin's App Home two days after the weekly
+	// post: the days since it, after the published weeks.
+	if _, err := svc.PostWeeklySummary(ctx, end, "CHR"); err != nil {
+		b.Fatal(err)
+	}
+	later := end.Add(2 * 24 * time.Hour)
+	b.Run("on-request", func(b *testing.B) {
+		for b.Loop() {
+			sm, err := svc.WeeklySummary(ctx, later)
+			if err != nil || !sm.Week.Start.Equal(end) || sm.Joined.Value != 2*pairs {
+				b.Fatalf("summary of %+v: %v", sm.Week, err)
+			}
 		}
 	})
 }

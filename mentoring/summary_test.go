@@ -24,7 +24,7 @@ func cohort(t testing.TB, n int) (*mentoring.Service, *store.DB, *simclock.Clock
 	db.Clock = clock
 	tokyo, _ := time.LoadLocation("Asia/Tokyo")
 	svc := mentoring.NewService(db, clock, mentoring.Options{Language: mentoring.LangJA, Admins: []string{"UHR"},
-		Location: tokyo, MinGroupSize: 5})
+		Location: tokyo, MinGroupSize: 5, HRChannel: "CHR"})
 	ctx := context.Background()
 	for i := range n {
 		for _, p := range []struct {
@@ -125,5 +125,71 @@ func TestWeeklySummary_SmallProgrammeHidesEverythingButZero(t *testing.T) {
 	}
 	if sm.FlagsOpen.Hidden || sm.FlagsOpen.Value != 0 {
 		t.Fatalf("zero flags may be shown: %+v", sm.FlagsOpen)
+	}
+}
+
+func TestWeeklySummary_OnRequestFollowsThePublishedWeeks(t *testing.T) {
+	svc, db, clock := cohort(t, 6)
+	ctx := context.Background()
+	tokyo := mustZone(t, "Asia/Tokyo")
+	answer := func(mood int) {
+		t.Helper()
+		date := clock.Now().In(tokyo).Format(time.DateOnly)
+		pairs, err := svc.ActivePairs(ctx, "UHR")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range pairs {
+			for _, u := range []string{p.MentorID, p.MenteeID} {
+				if _, err := svc.RecordPulse(ctx, u, date, mentoring.PulseMood, mood); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	clock.Set(start.Add(7 * day)) // Monday of week 2
+	if _, err := svc.SendPulses(ctx, clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	answer(4)
+	friday := start.Add(11 * day)
+	clock.Set(friday)
+	if _, err := svc.PostWeeklySummary(ctx, friday, "CHR"); err != nil {
+		t.Fatal(err)
+	}
+	// Monday of week 3: a new survey, answered lower; HR asks for the summary on Wednesday.
+	clock.Set(start.Add(14 * day))
+	if _, err := svc.SendPulses(ctx, clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	answer(2)
+	wednesday := start.Add(16 * day)
+	clock.Set(wednesday)
+	sm, err := svc.WeeklySummary(ctx, wednesday)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sm.Week.Start.Equal(friday) || !sm.Week.End.Equal(wednesday) {
+		t.Fatalf("the week on request is %s – %s, want since the last summary (%s)", sm.Week.Start, sm.Week.End, friday)
+	}
+	published := sm.Trend[len(sm.Trend)-2]
+	if !published.End.Equal(friday) || published.Mood.Value != 4 || sm.Trend[len(sm.Trend)-1].Mood.Value != 2 {
+		t.Fatalf("trend %+v", sm.Trend)
+	}
+	if _, err := svc.PostSummaryNow(ctx, "UHR"); err != nil {
+		t.Fatal(err)
+	}
+	// The summary on request is a snapshot: the next weekly one covers the whole week.
+	if last, err := db.LastPublishedWeek(ctx, wednesday); err != nil || !last.Equal(friday) {
+		t.Fatalf("last published week %s (%v), want %s", last, err, friday)
+	}
+	next := friday.Add(7 * day)
+	clock.Set(next)
+	sm, err = svc.PostWeeklySummary(ctx, next, "CHR")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sm.Week.Start.Equal(friday) || !sm.Week.End.Equal(next) {
+		t.Fatalf("the next weekly summary covers %s – %s", sm.Week.Start, sm.Week.End)
 	}
 }

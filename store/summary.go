@@ -207,22 +207,41 @@ func publishedWeeks(ctx context.Context, tx *sql.Tx, weeks []mentoring.Span) (ma
 
 // PublishSummary records the week's figures as published (the first publication of a
 // week stands) and queues the posts (the summary and its chart), in one transaction.
-func (db *DB) PublishSummary(ctx context.Context, week mentoring.WeekFigures, posts ...mentoring.Notice) error {
+func (db *DB) PublishSummary(ctx context.Context, week *mentoring.WeekFigures, posts ...mentoring.Notice) error {
 	return db.inWrite(ctx, "publish summary", func(tx *sql.Tx) error {
-		body, err := json.Marshal(week)
-		if err != nil {
-			return err
-		}
 		now := db.Clock.Now()
-		ts, err := times(week.Start, week.End, now)
-		if err != nil {
-			return err
+		if week != nil {
+			body, err := json.Marshal(week)
+			if err != nil {
+				return err
+			}
+			ts, err := times(week.Start, week.End, now)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO week_figures (week_end, week_start, figures, saved_at)
+				VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`, ts[1], ts[0], string(body), ts[2]); err != nil {
+				return err
+			}
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO week_figures (week_end, week_start, figures, saved_at)
-			VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`, ts[1], ts[0], string(body), ts[2]); err != nil {
-			return err
-		}
-		_, err = enqueueTx(ctx, tx, now, posts...)
+		_, err := enqueueTx(ctx, tx, now, posts...)
 		return err
 	})
+}
+
+// LastPublishedWeek returns the end of the newest week published at or before t, or
+// the zero time.
+func (db *DB) LastPublishedWeek(ctx context.Context, t time.Time) (time.Time, error) {
+	v, err := timeValue(t)
+	if err != nil {
+		return time.Time{}, err
+	}
+	var end sql.NullString
+	err = db.inRead(ctx, "last published week", func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT max(week_end) FROM week_figures WHERE week_end <= ?`, v).Scan(&end)
+	})
+	if err != nil || !end.Valid {
+		return time.Time{}, err
+	}
+	return parseTime(end)
 }
