@@ -42,14 +42,34 @@ func slowAnswers(t *testing.T, fake *slackfake.Server, delay time.Duration) stri
 	return srv.URL + "/api/"
 }
 
-// sendingRows returns the keys of the outbox rows in the database at path that are
-// 'sending', of those given or of all when none is given.
-func sendingRows(t *testing.T, path string, among ...string) []string {
+// outboxKey returns the outbox key a message carries in its metadata, "" if none.
+func outboxKey(m slackfake.Message) string {
+	var md struct {
+		Payload struct {
+			Key string `json:"key"`
+		} `json:"event_payload"`
+	}
+	if json.Unmarshal(m.Metadata, &md) != nil {
+		return ""
+	}
+	return md.Payload.Key
+}
+
+// readDB opens the database at path beside a running binary, waiting out its writes.
+func readDB(t *testing.T, path string) *sql.DB {
 	t.Helper()
 	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)")
 	if err != nil {
 		t.Fatal(err)
 	}
+	return db
+}
+
+// sendingRows returns the keys of the outbox rows in the database at path that are
+// 'sending', of those given or of all when none is given.
+func sendingRows(t *testing.T, path string, among ...string) []string {
+	t.Helper()
+	db := readDB(t, path)
 	defer db.Close()
 	q, args := `SELECT key FROM outbox WHERE state = 'sending'`, []any{}
 	if len(among) > 0 {
@@ -129,13 +149,8 @@ func TestRun_KilledDuringFanOutDeliversEveryMessageOnce(t *testing.T) {
 		for _, ch := range convs {
 			got := 0
 			for _, m := range fake.Messages(ch) {
-				var md struct {
-					Payload struct {
-						Key string `json:"key"`
-					} `json:"event_payload"`
-				}
-				if json.Unmarshal(m.Metadata, &md) == nil && md.Payload.Key != "" {
-					counts[md.Payload.Key]++
+				if key := outboxKey(m); key != "" {
+					counts[key]++
 					got++
 				}
 			}

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"database/sql"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -20,10 +18,7 @@ import (
 // countRows returns the number of rows a query counts in the database at path.
 func countRows(t *testing.T, path, query string) int {
 	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)")
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := readDB(t, path)
 	defer db.Close()
 	var n int
 	if err := db.QueryRow(query).Scan(&n); err != nil {
@@ -72,18 +67,10 @@ func TestRun_KilledDuringSweepPromptsEveryoneOnce(t *testing.T) {
 		prompts, nudges = map[string]int{}, map[string]int{}
 		for i := range 2 * pairs {
 			for _, m := range fake.Messages(fake.DMChannel(user(i))) {
-				var md struct {
-					Payload struct {
-						Key string `json:"key"`
-					} `json:"event_payload"`
-				}
-				if json.Unmarshal(m.Metadata, &md) != nil {
-					continue
-				}
-				switch {
-				case strings.HasPrefix(md.Payload.Key, "checkin:"):
+				switch key := outboxKey(m); {
+				case strings.HasPrefix(key, "checkin:"):
 					prompts[user(i)]++
-				case strings.HasPrefix(md.Payload.Key, "nudge:"):
+				case strings.HasPrefix(key, "nudge:"):
 					nudges[user(i)]++
 				}
 			}
