@@ -42,15 +42,11 @@ func (s *script) launchCycle(ctx context.Context) error {
 	if err := s.step(ctx); err != nil {
 		return err
 	}
-	reply, err := admin.Submit(ctx, slackfake.Values{
+	if err := submit(ctx, admin, slackfake.Values{
 		"name": name, "purpose": purpose, "guidelines": guidelines,
 		"starts_on": start.Format(time.DateOnly), "ends_on": end.Format(time.DateOnly), "cadence": "biweekly",
-	})
-	if err != nil {
+	}); err != nil {
 		return err
-	}
-	if len(reply.Errors) > 0 {
-		return fmt.Errorf("demo: the cycle form refused the answers: %v", reply.Errors)
 	}
 	return s.step(ctx)
 }
@@ -73,14 +69,7 @@ func (s *script) rateOnJoin(ctx context.Context, id string, rng *rand.Rand) erro
 	if err := s.step(ctx); err != nil {
 		return err
 	}
-	reply, err := p.Submit(ctx, values)
-	if err != nil {
-		return err
-	}
-	if len(reply.Errors) > 0 {
-		return fmt.Errorf("the rating page refused %v: %v", values, reply.Errors)
-	}
-	return nil
+	return submit(ctx, p, values)
 }
 
 // ratingSubjects lists what a form asks to rate, from its rating_ blocks.
@@ -137,12 +126,8 @@ func (s *script) survey(ctx context.Context, id string, x slackfake.Seen, rng *r
 			[]string{"役職が上の方にも、準備すれば落ち着いて説明できるようになりました。", "相手の経験を聞きながら進めるコツがつかめました。"},
 			[]string{"With some preparation I can explain things calmly to a senior.", "I learned to build on my mentee's experience."})
 	}
-	reply, err := p.Submit(ctx, values)
-	if err != nil {
+	if err := submit(ctx, p, values); err != nil {
 		return err
-	}
-	if len(reply.Errors) > 0 {
-		return fmt.Errorf("the survey refused %v: %v", values, reply.Errors)
 	}
 	return s.step(ctx)
 }

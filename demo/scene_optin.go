@@ -115,12 +115,8 @@ func (s *script) join(ctx context.Context, m member, rng *rand.Rand, i int) erro
 			return err
 		}
 	}
-	reply, err := p.Submit(ctx, values)
-	if err != nil {
+	if err := submit(ctx, p, values); err != nil {
 		return err
-	}
-	if len(reply.Errors) > 0 {
-		return fmt.Errorf("the form refused the answers: %v", reply.Errors)
 	}
 	if err := s.rateOnJoin(ctx, m.ID, rng); err != nil {
 		return err
@@ -168,6 +164,19 @@ func (s *script) editsAndFigures(ctx context.Context) error {
 		return err
 	}
 	return s.command(ctx, s.org.AdminID, "admin")
+}
+
+// submit fills in values and submits the person's form, which must accept them.
+func submit(ctx context.Context, p *slackfake.Person, values slackfake.Values) error {
+	reply, err := p.Submit(ctx, values)
+	if err != nil {
+		return err
+	}
+	if len(reply.Errors) > 0 {
+		v, _ := p.Modal()
+		return fmt.Errorf("demo: the form %q refused %v: %v", v.CallbackID, values, reply.Errors)
+	}
+	return nil
 }
 
 // command types `/reverse-mentor text` as the person and lets the app answer.

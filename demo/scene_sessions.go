@@ -173,13 +173,8 @@ func (s *script) checkIn(ctx context.Context, id string, x slackfake.Seen, rng *
 	if err := s.step(ctx); err != nil {
 		return err
 	}
-	v := s.answers(m, rng)
-	reply, err := p.Submit(ctx, v)
-	if err != nil {
+	if err := submit(ctx, p, s.answers(m, rng)); err != nil {
 		return err
-	}
-	if len(reply.Errors) > 0 {
-		return fmt.Errorf("the check-in form refused %v: %v", v, reply.Errors)
 	}
 	return s.step(ctx)
 }
