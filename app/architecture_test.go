@@ -46,7 +46,7 @@ func listPackages(t *testing.T) map[string]goPackage {
 	return pkgs
 }
 
-// TestArchitecture_ImportRules keeps the layering of DESIGN.md true: the domain knows no
+// TestArchitecture_ImportRules keeps the layering README.md describes true: the domain knows no
 // adapter, the scheduler no delivery, the bot no SQL, and the demo reaches the app only
 // through the assembly and the fake Slack.
 func TestArchitecture_ImportRules(t *testing.T) {

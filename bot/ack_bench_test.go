@@ -17,7 +17,7 @@ import (
 // and then for its answer (from the ack to the reply through the response_url), while
 // the bot answers every one of them. The pool holds its workers back while envelopes
 // keep arriving, so acks go first: that trades answer latency for ack latency, and both
-// are reported. DESIGN.md's targets: ack p99 ≤ 20 ms, answers p99 ≤ 500 ms.
+// are reported. The targets (README.md, Measured): ack p99 ≤ 20 ms, answers p99 ≤ 500 ms.
 //
 //	go test ./bot -run '^$' -bench SlashCommandAck -benchtime 20x
 func BenchmarkSlashCommandAck_200Concurrent(b *testing.B) {

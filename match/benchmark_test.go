@@ -10,7 +10,7 @@ import (
 	"testing"
 )
 
-// The benchmarks mirror the targets in DESIGN.md. Uniform random costs are what scipy's
+// The benchmarks mirror the targets in README.md (Measured). Uniform random costs are what scipy's
 // own benchmarks of linear_sum_assignment use; integer costs in [0, 1000) have many ties,
 // which is closer to scores built from a few weighted criteria.
 

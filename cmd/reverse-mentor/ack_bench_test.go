@@ -21,7 +21,7 @@ import (
 // commands at once and reports how long each envelope waited for its acknowledgement,
 // and how long after it the answer came through the response_url. The bot answers every
 // command before the next burst; its pool holds work back while envelopes keep arriving,
-// trading answer latency for ack latency, so both are shown. DESIGN.md's targets: ack
+// trading answer latency for ack latency, so both are shown. The targets (README.md): ack
 // p99 ≤ 20 ms, answers p99 ≤ 500 ms.
 //
 //	go test ./cmd/reverse-mentor -run '^$' -bench AckLatency -benchtime 20x

@@ -59,9 +59,9 @@ type command struct {
 	run   func(ctx context.Context, args []string, stdout, stderr io.Writer) int
 }
 
-// commands returns every subcommand in the order the help lists them: those of
-// DESIGN.md that exist so far. It is a function rather than a variable because
-// the commands' own flag sets read it back for their help.
+// commands returns every subcommand in the order the help lists them. It is a
+// function rather than a variable because the commands' own flag sets read it back
+// for their help.
 func commands() []command {
 	return []command{
 		{

@@ -20,7 +20,7 @@ import (
 
 // BenchmarkIdleRSS builds the binary, seeds a database with 1000 participants, runs the
 // bot against the fake Slack until it is connected and idle, and reports its resident
-// memory (DESIGN.md's target: ≤ 40 MB) and how long it takes to stop after SIGTERM.
+// memory (the target in README.md: ≤ 40 MB) and how long it takes to stop after SIGTERM.
 func BenchmarkIdleRSS(b *testing.B) {
 	if _, err := os.Stat("/proc/self/status"); err != nil {
 		b.Skip("needs /proc")
