@@ -83,15 +83,9 @@ func (s *Sender) process(a *attempt) {
 				return
 			}
 		}
-		ts, found, err := s.findPosted(a, channel, n.Key, a.it.FirstClaimedAt)
-		if err != nil && !cannotHavePosted(err) {
-			s.settleErr(a, err)
-			return
-		}
-		if found {
-			s.reconciled.Add(1)
-			a.log.Info("outbox message found posted already", "channel", channel, "ts", ts)
-			s.markSent(a, channel, ts)
+		if s.settledEarlier(a, channel, "outbox message found posted already", func(m slack.Message) bool {
+			return m.Metadata.EventType == MetadataEventType && fmt.Sprint(m.Metadata.EventPayload["key"]) == n.Key
+		}) {
 			return
 		}
 	}
@@ -256,12 +250,23 @@ func (s *Sender) cacheDM(a *attempt, channelID string) {
 	}
 }
 
-// findPosted looks in the channel's history, from ReconcileMargin before since, for a
-// message tagged with key, and returns its ts.
-func (s *Sender) findPosted(a *attempt, channel, key string, since time.Time) (string, bool, error) {
-	return s.findMessage(a, channel, since, func(m slack.Message) bool {
-		return m.Metadata.EventType == MetadataEventType && fmt.Sprint(m.Metadata.EventPayload["key"]) == key
-	})
+// settledEarlier settles a row whose last attempt may have reached Slack: it looks in
+// the conversation for the message match accepts and, found, marks the row sent (found
+// is what the log line says). An error that rules out an earlier post is no error here.
+// It reports whether the row is settled, sent or failed.
+func (s *Sender) settledEarlier(a *attempt, channel, found string, match func(slack.Message) bool) bool {
+	ts, ok, err := s.findMessage(a, channel, a.it.FirstClaimedAt, match)
+	if err != nil && !cannotHavePosted(err) {
+		s.settleErr(a, err)
+		return true
+	}
+	if !ok {
+		return false
+	}
+	s.reconciled.Add(1)
+	a.log.Info(found, "channel", channel, "ts", ts)
+	s.markSent(a, channel, ts)
+	return true
 }
 
 // findMessage looks in the channel's history, from ReconcileMargin before since, for a

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/slack-go/slack"
 
@@ -72,22 +73,9 @@ func (s *Sender) upload(a *attempt, f File) {
 		return
 	}
 	if a.it.Uncertain {
-		ts, found, err := s.findMessage(a, channel, a.it.FirstClaimedAt, func(m slack.Message) bool {
-			for _, file := range m.Files {
-				if file.Name == f.Name {
-					return true
-				}
-			}
-			return false
-		})
-		if err != nil && !cannotHavePosted(err) {
-			s.settleErr(a, err)
-			return
-		}
-		if found {
-			s.reconciled.Add(1)
-			a.log.Info("outbox file found uploaded already", "channel", channel, "ts", ts)
-			s.markSent(a, channel, ts)
+		if s.settledEarlier(a, channel, "outbox file found uploaded already", func(m slack.Message) bool {
+			return slices.ContainsFunc(m.Files, func(file slack.File) bool { return file.Name == f.Name })
+		}) {
 			return
 		}
 	}
