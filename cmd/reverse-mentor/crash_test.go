@@ -42,6 +42,21 @@ func slowAnswers(t *testing.T, fake *slackfake.Server, delay time.Duration) stri
 	return srv.URL + "/api/"
 }
 
+// addPeople adds 2n people to the fake Slack, prefix and a number each: the first n
+// to be mentors, the rest mentees.
+func addPeople(fake *slackfake.Server, prefix string, n int) (mentors, mentees []string) {
+	for i := range 2 * n {
+		id := fmt.Sprintf("%s%03d", prefix, i)
+		fake.AddUser(slackfake.User{ID: id, Name: id, Locale: "ja-JP", TZ: "Asia/Tokyo", TZOffset: 32400})
+		if i < n {
+			mentors = append(mentors, id)
+		} else {
+			mentees = append(mentees, id)
+		}
+	}
+	return mentors, mentees
+}
+
 // outboxKey returns the outbox key a message carries in its metadata, "" if none.
 func outboxKey(m slackfake.Message) string {
 	var md struct {
@@ -118,16 +133,7 @@ func TestRun_KilledDuringFanOutDeliversEveryMessageOnce(t *testing.T) {
 	// A real approval of 100 pairs queues 100 intros (one per pair's group DM) and 200
 	// orientations (one per person's DM): every conversation is owed one message.
 	const pairs = 100
-	user := func(i int) string { return fmt.Sprintf("UCRASH%03d", i) }
-	var mentors, mentees []string
-	for i := range 2 * pairs {
-		fake.AddUser(slackfake.User{ID: user(i), Name: user(i), Locale: "ja-JP", TZ: "Asia/Tokyo", TZOffset: 32400})
-		if i < pairs {
-			mentors = append(mentors, user(i))
-		} else {
-			mentees = append(mentees, user(i))
-		}
-	}
+	mentors, mentees := addPeople(fake, "UCRASH", pairs)
 	dbPath := filepath.Join(dir, "rm.db")
 	round := approveRound(t, dbPath, "UADMIN001", mentors, mentees)
 	if len(round.Proposal.Pairs) != pairs {

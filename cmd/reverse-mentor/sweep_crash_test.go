@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -35,7 +34,7 @@ func countRows(t *testing.T, path, query string) int {
 // check-in prompt for the window, and none a nudge (its 3 days count from the prompt).
 func TestRun_KilledDuringSweepPromptsEveryoneOnce(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds and restarts the binary 13 times")
+		t.Skip("builds and restarts the binary up to 21 times")
 	}
 	dir := t.TempDir()
 	bin := buildBinary(t, dir)
@@ -45,16 +44,8 @@ func TestRun_KilledDuringSweepPromptsEveryoneOnce(t *testing.T) {
 	}
 	defer fake.Close()
 	const pairs = 300
-	user := func(i int) string { return fmt.Sprintf("USWEEP%03d", i) }
-	var mentors, mentees []string
-	for i := range 2 * pairs {
-		fake.AddUser(slackfake.User{ID: user(i), Name: user(i), Locale: "ja-JP", TZ: "Asia/Tokyo", TZOffset: 32400})
-		if i < pairs {
-			mentors = append(mentors, user(i))
-		} else {
-			mentees = append(mentees, user(i))
-		}
-	}
+	mentors, mentees := addPeople(fake, "USWEEP", pairs)
+	people := append(append([]string(nil), mentors...), mentees...)
 	dbPath := filepath.Join(dir, "rm.db")
 	round := approveRoundAt(t, dbPath, "UADMIN001", mentors, mentees, simclock.New(time.Now().Add(-20*24*time.Hour)))
 	if len(round.Proposal.Pairs) != pairs {
@@ -65,13 +56,13 @@ func TestRun_KilledDuringSweepPromptsEveryoneOnce(t *testing.T) {
 	// outbox key each message carries in its metadata.
 	received := func() (prompts, nudges map[string]int) {
 		prompts, nudges = map[string]int{}, map[string]int{}
-		for i := range 2 * pairs {
-			for _, m := range fake.Messages(fake.DMChannel(user(i))) {
+		for _, id := range people {
+			for _, m := range fake.Messages(fake.DMChannel(id)) {
 				switch key := outboxKey(m); {
 				case strings.HasPrefix(key, "checkin:"):
-					prompts[user(i)]++
+					prompts[id]++
 				case strings.HasPrefix(key, "nudge:"):
-					nudges[user(i)]++
+					nudges[id]++
 				}
 			}
 		}
@@ -136,8 +127,8 @@ func TestRun_KilledDuringSweepPromptsEveryoneOnce(t *testing.T) {
 	}
 	prompts, nudges := received()
 	missing, twice := 0, 0
-	for i := range 2 * pairs {
-		switch prompts[user(i)] {
+	for _, id := range people {
+		switch prompts[id] {
 		case 0:
 			missing++
 		case 1:
