@@ -161,7 +161,8 @@ func TestSummary_AdminPostsItNowAndOthersAreRefused(t *testing.T) {
 	}
 	waitText(t, admin, "人事用チャンネルに送りました")
 	h.settle()
-	if n, f := len(h.channelPosts(hrChannel, summaryJA, "参加 12人")), len(h.pngFiles(hrChannel, "summary")); n != 1 || f != 1 {
+	// Nobody has answered a pulse survey yet: the summary comes without an empty chart.
+	if n, f := len(h.channelPosts(hrChannel, summaryJA, "参加 12人")), len(h.pngFiles(hrChannel, "summary")); n != 1 || f != 0 {
 		t.Fatalf("on request: %d summaries, %d charts", n, f)
 	}
 }

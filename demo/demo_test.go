@@ -176,8 +176,10 @@ func TestRun_TwelveWeeksEndWithTheSummariesTheReportAndTheirCharts(t *testing.T)
 	if err := raw.QueryRow(`SELECT count(*) FROM checkins WHERE private_note <> ''`).Scan(&notes); err != nil || notes == 0 {
 		t.Fatalf("%d private notes in the database (%v): the export check proves nothing", notes, err)
 	}
-	if charts != 13 || csvs != 5 {
-		t.Errorf("%d charts (want 12 summaries and 1 report) and %d CSV files (want 5)", charts, csvs)
+	// Every chart printed in the ending was saved; the summaries before anyone answered
+	// a pulse survey come without one, the rest with theirs.
+	if printed := strings.Count(ending, "📎 "); charts != printed || charts < 10 || csvs != 5 {
+		t.Errorf("%d charts saved, %d printed (want a report's and at least 9 summaries') and %d CSV files (want 5)", charts, printed, csvs)
 	}
 }
 

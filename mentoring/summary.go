@@ -218,16 +218,39 @@ func (s *Service) PostWeeklySummary(ctx context.Context, slot time.Time, channel
 		return Summary{}, err
 	}
 	sm := s.opts.anonymity().summarize(f, week)
-	n, err := s.summaryNotice(sm, slot, channel)
+	posts, err := s.summaryPosts(sm, slot, channel)
 	if err != nil {
 		return Summary{}, err
 	}
-	chart := n
-	chart.Key, chart.Kind = n.Key+":chart", NoticeSummaryChart
-	if err := s.summaries.PublishSummary(ctx, &f.Weeks[len(f.Weeks)-1], n, chart); err != nil {
+	if err := s.summaries.PublishSummary(ctx, &f.Weeks[len(f.Weeks)-1], posts...); err != nil {
 		return Summary{}, fmt.Errorf("post weekly summary: %w", err)
 	}
 	return sm, nil
+}
+
+// summaryPosts are the channel posts of a summary: the summary, and its trend chart
+// when some week of the trend has a figure to draw (an empty chart says nothing).
+func (s *Service) summaryPosts(sm Summary, slot time.Time, channel string) ([]Notice, error) {
+	n, err := s.summaryNotice(sm, slot, channel)
+	if err != nil {
+		return nil, err
+	}
+	if !sm.HasTrend() {
+		return []Notice{n}, nil
+	}
+	chart := n
+	chart.Key, chart.Kind = n.Key+":chart", NoticeSummaryChart
+	return []Notice{n, chart}, nil
+}
+
+// HasTrend reports whether any week of the trend shows a figure.
+func (sm Summary) HasTrend() bool {
+	for _, w := range sm.Trend {
+		if !w.Mood.Hidden || !w.Safety.Hidden || !w.Burden.Hidden {
+			return true
+		}
+	}
+	return false
 }
 
 // summaryNotice is the channel post of a summary.
@@ -266,13 +289,11 @@ func (s *Service) PostSummaryNow(ctx context.Context, by string) (Summary, error
 		return Summary{}, err
 	}
 	sm := s.opts.anonymity().summarize(f, week)
-	n, err := s.summaryNotice(sm, now, s.opts.HRChannel)
+	posts, err := s.summaryPosts(sm, now, s.opts.HRChannel)
 	if err != nil {
 		return Summary{}, err
 	}
-	chart := n
-	chart.Key, chart.Kind = n.Key+":chart", NoticeSummaryChart
-	if err := s.summaries.PublishSummary(ctx, nil, n, chart); err != nil {
+	if err := s.summaries.PublishSummary(ctx, nil, posts...); err != nil {
 		return Summary{}, fmt.Errorf("post summary now: %w", err)
 	}
 	return sm, nil

@@ -179,6 +179,20 @@ func TestWeeklySummary_OnRequestFollowsThePublishedWeeks(t *testing.T) {
 	if _, err := svc.PostSummaryNow(ctx, "UHR"); err != nil {
 		t.Fatal(err)
 	}
+	// With figures to draw, each post comes with its chart.
+	items, err := db.ClaimOutbox(ctx, wednesday, 100, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	charts := 0
+	for _, it := range items {
+		if it.Notice.Kind == mentoring.NoticeSummaryChart {
+			charts++
+		}
+	}
+	if charts != 2 {
+		t.Fatalf("%d charts queued for the weekly summary and the one on request", charts)
+	}
 	// The summary on request is a snapshot: the next weekly one covers the whole week.
 	if last, err := db.LastPublishedWeek(ctx, wednesday); err != nil || !last.Equal(friday) {
 		t.Fatalf("last published week %s (%v), want %s", last, err, friday)
